@@ -1,0 +1,140 @@
+"""Model fields that keep newsroom text and links clean at the storage boundary.
+
+Every text the desk stores is NFC-normalised, so the same Arabic word typed on two
+keyboards compares, searches and de-duplicates as one. NUL and the bidirectional
+embedding/override/isolate controls are refused: PostgreSQL cannot store NUL, and
+the bidi controls are how a link or a headline is made to read differently from what
+it is ("Trojan Source" style spoofing).
+"""
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+FORBIDDEN_CHARS = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
+# The same set as a PostgreSQL regular expression, for the CHECK constraints.
+FORBIDDEN_CHARS_SQL = "[\u202a-\u202e\u2066-\u2069]"
+URL_MAX_LENGTH = 2000
+TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ocid)$", re.I)
+
+
+def validate_clean_text(value: str) -> None:
+    match = FORBIDDEN_CHARS.search(value or "")
+    if match:
+        char = match.group()
+        if char == "\x00":
+            message = _("Text may not contain NUL (zero) characters.")
+        else:
+            message = _(
+                "Text may not contain the invisible bidirectional control character "
+                "U+%(code)04X; remove it and retype the text."
+            ) % {"code": ord(char)}
+        raise ValidationError(message, code="forbidden_character")
+
+
+def normalize_text(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+class _CleanTextMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_clean_text)
+
+    def to_python(self, value):
+        return normalize_text(super().to_python(value))
+
+    def get_prep_value(self, value):
+        return normalize_text(super().get_prep_value(value))
+
+
+class CleanCharField(_CleanTextMixin, models.CharField):
+    pass
+
+
+class CleanTextField(_CleanTextMixin, models.TextField):
+    pass
+
+
+def validate_http_url(value: str) -> None:
+    if len(value) > URL_MAX_LENGTH:
+        raise ValidationError(
+            _("A link may be at most %(max)d characters long."),
+            code="too_long",
+            params={"max": URL_MAX_LENGTH},
+        )
+    validate_clean_text(value)
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise ValidationError(
+            _("Only http:// and https:// links are accepted."), code="scheme"
+        )
+    if parts.username or parts.password:
+        raise ValidationError(
+            _("Links may not carry a user name or password."), code="credentials"
+        )
+    URLValidator(schemes=["http", "https"])(value)
+
+
+class HttpURLField(_CleanTextMixin, models.URLField):
+    """An http(s) link of at most 2,000 characters with no credentials in it."""
+
+    default_validators = [validate_http_url]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", URL_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        # The form field must not prepend "http://" to a "javascript:" value and then
+        # accept it; the model validators are the single judge.
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
+def normalize_article_url(value: str) -> str:
+    """The canonical spelling of an article link, so one article is stored once.
+
+    Lower-cases scheme and host, drops default ports, the fragment, tracking
+    parameters and a trailing slash; keeps the rest of the query in order.
+    """
+    parts = urlsplit(value.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not (
+        (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
+    ):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/") or ""
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING_PARAMS.match(k)
+        ]
+    )
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+class ArticleURLField(HttpURLField):
+    """An http(s) link stored, compared and looked up in its canonical spelling."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and urlsplit(value).scheme.lower() in {"http", "https"}:
+            try:
+                return normalize_article_url(value)
+            except ValueError:
+                return value  # left for the validators to reject with a message
+        return value
+
+    def get_prep_value(self, value):
+        return self.to_python(super().get_prep_value(value))

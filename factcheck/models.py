@@ -1,0 +1,616 @@
+"""The newsroom's domain: where claims come from, the claims, evidence and verdicts.
+
+Reads live here as QuerySet methods (`FactCheck.objects.published()`,
+`Claim.objects.queue()`) so the joins they need cannot be forgotten by a caller.
+Writes that carry an editorial rule live in `factcheck/services.py`.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from factcheck.fields import (
+    FORBIDDEN_CHARS_SQL,
+    ArticleURLField,
+    CleanCharField,
+    CleanTextField,
+    HttpURLField,
+)
+
+
+class Language(models.TextChoices):
+    ARABIC = "ar", _("Arabic")
+    ENGLISH = "en", _("English")
+
+
+# The PostgreSQL text-search configuration for each language the desk writes in.
+SEARCH_CONFIGS = {Language.ARABIC: "arabic", Language.ENGLISH: "english"}
+
+
+def language_search_vector(*weighted_fields: tuple[str, str]):
+    """A tsvector built with the row's own language: Arabic stems as Arabic.
+
+    Each branch names its configuration as a literal so the expression stays
+    immutable, as a stored generated column requires.
+    """
+
+    def vector(config):
+        parts = [SearchVector(f, config=config, weight=w) for f, w in weighted_fields]
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined + part
+        return combined
+
+    return models.Case(
+        models.When(language=Language.ARABIC, then=vector("arabic")),
+        default=vector("english"),
+        output_field=SearchVectorField(),
+    )
+
+
+def search_query(text: str) -> SearchQuery:
+    """A reader's words as a query that matches Arabic and English rows alike."""
+    return SearchQuery(text, config="arabic", search_type="websearch") | SearchQuery(
+        text, config="english", search_type="websearch"
+    )
+
+
+def clean_text_constraint(
+    model_name: str, *fields: str
+) -> list[models.CheckConstraint]:
+    """Refuse bidi control characters at the database, whatever wrote the row."""
+    return [
+        models.CheckConstraint(
+            condition=~Q(**{f"{field}__regex": FORBIDDEN_CHARS_SQL}),
+            name=f"{model_name}_{field}_no_bidi_controls",
+        )
+        for field in fields
+    ]
+
+
+class Outlet(models.Model):
+    name = CleanCharField(_("name"), max_length=200)
+    domain = CleanCharField(_("domain"), max_length=253, unique=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=models.functions.Lower("domain")),
+                name="outlet_domain_lowercase",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    url = ArticleURLField(_("link"), unique=True)
+    outlet = models.ForeignKey(Outlet, models.PROTECT, related_name="articles")
+    title = CleanCharField(_("title"), max_length=500)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    text = CleanTextField(_("text"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = clean_text_constraint("article", "title", "text")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Claimant(models.Model):
+    name = CleanCharField(_("name"), max_length=200)
+    role = CleanCharField(_("role"), max_length=200, blank=True)
+    same_as = HttpURLField(
+        _("reference link"),
+        blank=True,
+        help_text=_("Wikipedia, Wikidata or official page identifying the claimant."),
+    )
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = clean_text_constraint("claimant", "name", "role")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = CleanCharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_RESEARCH = "in_research", _("In research")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    RETRACTED = "retracted", _("Retracted")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+# The editorial workflow, written once: for each status, the statuses a claim may
+# move to and the permission that move needs. Every caller (admin, API, tasks,
+# commands) moves a claim only along these edges, through services.transition().
+TRIAGE = "factcheck.triage_claim"
+RESEARCH = "factcheck.research_claim"
+APPROVE = "factcheck.approve_factcheck"
+PUBLISH = "factcheck.publish_factcheck"
+RETRACT = "factcheck.retract_factcheck"
+CORRECT = "factcheck.correct_factcheck"
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.SUBMITTED: {Status.ACCEPTED: TRIAGE, Status.DISMISSED: TRIAGE},
+    Status.ACCEPTED: {Status.IN_RESEARCH: RESEARCH, Status.DISMISSED: TRIAGE},
+    Status.IN_RESEARCH: {Status.IN_REVIEW: RESEARCH},
+    # Back to research is the editor's "changes requested".
+    Status.IN_REVIEW: {Status.APPROVED: APPROVE, Status.IN_RESEARCH: APPROVE},
+    Status.APPROVED: {Status.PUBLISHED: PUBLISH, Status.IN_RESEARCH: APPROVE},
+    Status.PUBLISHED: {Status.RETRACTED: RETRACT},
+    Status.RETRACTED: {},
+    Status.DISMISSED: {},
+}
+
+# Moves that must say why, because the note is what the next person reads
+# (or, for a retraction, what the public reads).
+NOTE_REQUIRED = {
+    (Status.SUBMITTED, Status.DISMISSED),
+    (Status.ACCEPTED, Status.DISMISSED),
+    (Status.IN_REVIEW, Status.IN_RESEARCH),
+    (Status.APPROVED, Status.IN_RESEARCH),
+    (Status.PUBLISHED, Status.RETRACTED),
+}
+
+# Claims an editor still has to act on; the queue shows these first.
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.IN_RESEARCH,
+    Status.IN_REVIEW,
+    Status.APPROVED,
+)
+
+
+class Priority(models.IntegerChoices):
+    LOW = 0, _("Low")
+    NORMAL = 1, _("Normal")
+    HIGH = 2, _("High")
+    URGENT = 3, _("Urgent")
+
+
+class ClaimQuerySet(models.QuerySet):
+    def queue(self):
+        """The editor's queue: open work first, then by priority, then oldest."""
+        return (
+            self.select_related("claimant", "assignee")
+            .annotate(
+                is_closed=models.Case(
+                    models.When(status__in=OPEN_STATUSES, then=models.Value(0)),
+                    default=models.Value(1),
+                ),
+                source_count=Coalesce(
+                    models.Subquery(
+                        Source.objects.filter(claim=models.OuterRef("pk"))
+                        .order_by()
+                        .values("claim")
+                        .annotate(n=Count("pk"))
+                        .values("n")[:1]
+                    ),
+                    0,
+                ),
+            )
+            .order_by("is_closed", "-priority", "created_at", "pk")
+        )
+
+    def search(self, text: str):
+        return self.filter(search=search_query(text))
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Claim(models.Model):
+    text = CleanTextField(_("claim as stated"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    claimant = models.ForeignKey(
+        Claimant, models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    claimed_on = models.DateField(_("date made"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    priority = models.SmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    # Where a reader's submission said they saw it, and how to reach them; internal.
+    submitted_context = CleanTextField(_("where it was seen"), blank=True)
+    submitter_contact = CleanCharField(
+        _("submitter contact"), max_length=254, blank=True
+    )
+    created_at = models.DateTimeField(
+        _("received"), default=timezone.now, editable=False
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic concurrency: every write bumps it; a stale copy's write is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    search = models.GeneratedField(
+        expression=language_search_vector(("text", "A")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("triage_claim", "Can accept, dismiss, prioritise and assign claims"),
+            ("research_claim", "Can research claims and submit drafts for review"),
+        ]
+        indexes = [
+            GinIndex(fields=["search"], name="claim_search_gin"),
+            # The queue's order and its most used filters.
+            models.Index(
+                fields=["status", "-priority", "created_at"], name="claim_queue_idx"
+            ),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="claim_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=0, priority__lte=3),
+                name="claim_priority_range",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+            *clean_text_constraint("claim", "text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def next_statuses(self) -> tuple[str, ...]:
+        return tuple(TRANSITIONS[self.status])
+
+
+class Appearance(models.Model):
+    """Where a claim was made or repeated: an article and the words used there."""
+
+    claim = models.ForeignKey(Claim, models.CASCADE, related_name="appearances")
+    article = models.ForeignKey(Article, models.PROTECT, related_name="appearances")
+    quote = CleanTextField(_("verbatim quote"), blank=True)
+    is_first = models.BooleanField(_("first appearance"), default=False)
+
+    class Meta:
+        ordering = ["-is_first", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(is_first=True),
+                name="one_first_appearance_per_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "article"], name="one_appearance_per_article"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.article)
+
+
+class SourceKind(models.TextChoices):
+    PRIMARY = "primary", _("Primary document")
+    OFFICIAL_DATA = "official_data", _("Official data")
+    STATEMENT = "statement", _("Statement")
+    NEWS = "news", _("News report")
+    EXPERT = "expert", _("Expert")
+    OTHER = "other", _("Other")
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports the claim")
+    REFUTES = "refutes", _("Refutes the claim")
+    CONTEXT = "context", _("Gives context")
+
+
+class Source(models.Model):
+    claim = models.ForeignKey(Claim, models.CASCADE, related_name="sources")
+    url = HttpURLField(_("link"))
+    title = CleanCharField(_("title"), max_length=500)
+    publisher = CleanCharField(_("publisher"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER
+    )
+    excerpt = CleanTextField(_("excerpt relied on"), blank=True)
+    stance = models.CharField(
+        _("stance"), max_length=10, choices=Stance.choices, default=Stance.CONTEXT
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="source_stance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(url__regex=r"^https?://"),
+                name="source_url_http",
+            ),
+            *clean_text_constraint("source", "url", "title", "excerpt"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Rating(models.Model):
+    """One step of the published rating scale.
+
+    `value` is the number ClaimReview carries (worst = lowest); the README documents
+    the number-to-label mapping of the demo scale.
+    """
+
+    value = models.PositiveSmallIntegerField(_("numeric value"), unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    label_en = CleanCharField(_("label (English)"), max_length=60)
+    label_ar = CleanCharField(_("label (Arabic)"), max_length=60)
+    definition_en = CleanTextField(_("definition (English)"))
+    definition_ar = CleanTextField(_("definition (Arabic)"))
+    colour = models.CharField(
+        _("colour"), max_length=7, help_text=_("Badge background, as #rrggbb.")
+    )
+
+    class Meta:
+        ordering = ["value"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=1), name="rating_value_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="rating_colour_hex",
+            ),
+            models.CheckConstraint(
+                condition=~Q(label_en="") & ~Q(label_ar=""),
+                name="rating_labels_in_both_languages",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} · {self.label_en} / {self.label_ar}"
+
+    def label(self, language: str) -> str:
+        return self.label_ar if language == Language.ARABIC else self.label_en
+
+    def definition(self, language: str) -> str:
+        return self.definition_ar if language == Language.ARABIC else self.definition_en
+
+
+class FactCheckQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: fact-checks whose claim is published, nothing else."""
+        return self.filter(
+            claim__status=Status.PUBLISHED, published_at__lte=Now()
+        ).select_related("claim__claimant", "rating")
+
+    def search(self, text: str):
+        return self.filter(search=search_query(text))
+
+
+class FactCheck(models.Model):
+    """The publishable review of one claim: its verdict and the reasoning behind it."""
+
+    claim = models.OneToOneField(Claim, models.PROTECT, related_name="factcheck")
+    headline = CleanCharField(_("headline"), max_length=200, blank=True)
+    summary = CleanTextField(
+        _("summary"),
+        blank=True,
+        help_text=_("The conclusion, in two or three sentences."),
+    )
+    body = CleanTextField(_("body"), blank=True, help_text=_("Markdown."))
+    rating = models.ForeignKey(
+        Rating, models.PROTECT, null=True, blank=True, related_name="factchecks"
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="authored_factchecks"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_factchecks",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    search = models.GeneratedField(
+        expression=language_search_vector(
+            ("headline", "A"), ("summary", "B"), ("body", "C")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = FactCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("approve_factcheck", "Can approve a draft or send it back"),
+            ("publish_factcheck", "Can publish an approved fact-check"),
+            ("correct_factcheck", "Can issue a public correction"),
+            ("retract_factcheck", "Can retract a published fact-check"),
+        ]
+        indexes = [
+            GinIndex(fields=["search"], name="factcheck_search_gin"),
+            models.Index(fields=["-published_at"], name="factcheck_published_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True)
+                | (Q(rating__isnull=False) & ~Q(summary="") & ~Q(headline="")),
+                name="published_factcheck_has_verdict",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True)
+                | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+                name="published_factcheck_was_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | Q(published_at__isnull=False),
+                name="only_published_factcheck_is_retracted",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values),
+                name="factcheck_language_valid",
+            ),
+            *clean_text_constraint("factcheck", "headline", "summary", "body"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline or str(self.claim)
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    UPDATE = "update", _("Update")
+    CLARIFICATION = "clarification", _("Clarification")
+    RETRACTION = "retraction", _("Retraction")
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            factcheck__published_at__isnull=False,
+            factcheck__claim__status__in=(Status.PUBLISHED, Status.RETRACTED),
+        ).select_related("factcheck")
+
+
+class Correction(models.Model):
+    """A dated public note on a published fact-check. Never edited, never deleted."""
+
+    factcheck = models.ForeignKey(FactCheck, models.PROTECT, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=20, choices=CorrectionKind.choices)
+    note = CleanTextField(_("public note"))
+    # What the verdict, summary or body said before, kept for the record.
+    previous = models.JSONField(default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    # Set by the database to the transaction's time, which is what lets the trigger
+    # on factcheck_factcheck tell that a verdict change came with its correction.
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
+            models.CheckConstraint(
+                condition=Q(kind__in=CorrectionKind.values),
+                name="correction_kind_valid",
+            ),
+            *clean_text_constraint("correction", "note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+class EventKind(models.TextChoices):
+    CREATE = "create", _("Created")
+    TRANSITION = "transition", _("Status change")
+    EDIT = "edit", _("Edit")
+    ASSIGN = "assign", _("Assignment")
+    CORRECTION = "correction", _("Correction")
+
+
+class Event(models.Model):
+    """One row per change of a claim's workflow state or assignment: the audit trail."""
+
+    claim = models.ForeignKey(Claim, models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = CleanTextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["claim", "-created_at"], name="event_claim_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=EventKind.TRANSITION)
+                | (~Q(from_status="") & ~Q(to_status="")),
+                name="transition_event_has_statuses",
+            )
+        ]
+
+    def __str__(self) -> str:
+        actor = self.actor or "system"
+        if self.kind == EventKind.TRANSITION:
+            return f"{actor}: {self.from_status} → {self.to_status}"
+        return f"{actor}: {self.get_kind_display()}"

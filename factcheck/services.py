@@ -1,0 +1,590 @@
+"""Every write that carries an editorial rule.
+
+The admin, the API, Celery tasks and management commands all call these functions,
+so a rule enforced here is enforced everywhere. Each function takes the subject
+first, keyword-only arguments after it and an explicit `actor`; it runs in one
+transaction, records an Event, and defers side effects until after commit.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from factcheck.models import (
+    CORRECT,
+    NOTE_REQUIRED,
+    RESEARCH,
+    TRANSITIONS,
+    TRIAGE,
+    Appearance,
+    Article,
+    Claim,
+    Correction,
+    CorrectionKind,
+    Event,
+    EventKind,
+    FactCheck,
+    Rating,
+    Source,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+# Where the draft and its evidence may still change without a public correction.
+# Once approved, a change would bypass the approval: send it back to research first.
+DRAFT_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.IN_RESEARCH,
+    Status.IN_REVIEW,
+)
+# The published record: changed only through a Correction.
+VERDICT_FIELDS = ("rating", "summary", "body")
+DRAFT_FIELDS = ("headline", "summary", "body", "rating", "slug")
+CLAIM_FIELDS = ("text", "language", "claimant", "claimed_on", "submitted_context")
+
+
+class WorkflowError(Exception):
+    """A refused write, with a message fit to show the person who attempted it."""
+
+    code = "refused"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(WorkflowError):
+    code = "permission_denied"
+
+
+class InvalidTransition(WorkflowError):
+    code = "invalid_transition"
+
+
+class GuardFailed(WorkflowError):
+    code = "guard_failed"
+
+
+class Conflict(WorkflowError):
+    """Someone else changed the record since this person loaded it."""
+
+    code = "conflict"
+
+
+def _require(actor: AbstractBaseUser | None, permission: str, message: str) -> None:
+    if actor is None or not actor.has_perm(permission):
+        raise NotAllowed(message)
+
+
+def _record(claim: Claim, kind: str, actor, note: str = "", **fields) -> Event:
+    return Event.objects.create(
+        claim=claim, kind=kind, actor=actor, note=note, **fields
+    )
+
+
+def _lock_claim(claim: Claim, expected_version: int | None) -> Claim:
+    """Re-read the claim under a row lock; refuse if the caller's copy is stale."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    expected = claim.version if expected_version is None else expected_version
+    if locked.version != expected:
+        raise Conflict(
+            _(
+                "This claim was changed by someone else while you were working on it "
+                "(it is now “%(status)s”). Reload it to see their changes, then "
+                "apply yours again."
+            )
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _bump(claim: Claim, **changes: Any) -> None:
+    """Write the changes and the next version; the row is already locked."""
+    changes["version"] = F("version") + 1
+    Claim.objects.filter(pk=claim.pk).update(**changes)
+    claim.refresh_from_db()
+
+
+# --- The workflow -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    claim: Claim
+    reason: str
+
+
+def allowed_transitions(claim: Claim, actor: AbstractBaseUser) -> list[str]:
+    """The moves this person may offer to make (guards are checked on the move)."""
+    return [
+        to for to, perm in TRANSITIONS[claim.status].items() if actor.has_perm(perm)
+    ]
+
+
+def transition(
+    claim: Claim,
+    *,
+    to: str,
+    actor: AbstractBaseUser,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Claim:
+    """Move a claim along one edge of the workflow graph, or refuse with a reason."""
+    note = (note or "").strip()
+    with transaction.atomic(durable=True):
+        locked = _lock_claim(claim, expected_version)
+        source = locked.status
+        edges = TRANSITIONS[source]
+        if to not in edges:
+            raise InvalidTransition(
+                _("A claim that is “%(from)s” cannot be moved to “%(to)s”.")
+                % {"from": Status(source).label, "to": Status(to).label}
+            )
+        _require(
+            actor,
+            edges[to],
+            _("You do not have permission to move a claim to “%(to)s”.")
+            % {"to": Status(to).label},
+        )
+        if (source, to) in NOTE_REQUIRED and not note:
+            raise GuardFailed(_("Say why in the note: the next person reads it."))
+        changes = GUARDS.get(to, _no_guard)(
+            locked, actor=actor, note=note, source=source
+        )
+        now = timezone.now()
+        _bump(locked, status=to, status_changed_at=now, **changes)
+        event = _record(
+            locked,
+            EventKind.TRANSITION,
+            actor,
+            note=note,
+            from_status=source,
+            to_status=to,
+        )
+        transaction.on_commit(lambda: _after_transition(event.pk))
+    claim.refresh_from_db()
+    return claim
+
+
+def _no_guard(claim: Claim, **_kwargs) -> dict:
+    return {}
+
+
+def _to_research(claim: Claim, *, actor, note: str, source: str) -> dict:
+    draft = ensure_draft(claim)
+    if source in (Status.IN_REVIEW, Status.APPROVED) and draft.approved_by_id:
+        # Sent back: the old approval no longer covers what will be written next.
+        FactCheck.objects.filter(pk=draft.pk).update(approved_by=None, approved_at=None)
+    return {}
+
+
+def _to_review(claim: Claim, *, actor, note: str, source: str) -> dict:
+    draft = FactCheck.objects.filter(claim=claim).first()
+    missing = []
+    if draft is None or not draft.headline.strip():
+        missing.append(_("a headline"))
+    if draft is None or draft.rating_id is None:
+        missing.append(_("a rating"))
+    if draft is None or not draft.summary.strip():
+        missing.append(_("a summary"))
+    if not claim.sources.exists():
+        missing.append(_("at least one source"))
+    if missing:
+        raise GuardFailed(
+            _("Before review the draft needs %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
+    # Whoever sends the draft to review stands behind it as an author.
+    draft.authors.add(actor)
+    return {}
+
+
+def _to_approved(claim: Claim, *, actor, note: str, source: str) -> dict:
+    draft = claim.factcheck
+    if draft.authors.filter(pk=actor.pk).exists():
+        raise GuardFailed(
+            _(
+                "You are an author of this draft; another editor must approve it "
+                "(four eyes)."
+            )
+        )
+    FactCheck.objects.filter(pk=draft.pk).update(
+        approved_by=actor, approved_at=timezone.now()
+    )
+    return {}
+
+
+def _to_published(claim: Claim, *, actor, note: str, source: str) -> dict:
+    draft = claim.factcheck
+    if claim.claimant_id is None and not claim.appearances.exists():
+        raise GuardFailed(
+            _("Say who made the claim or where it appeared before publishing it.")
+        )
+    now = timezone.now()
+    FactCheck.objects.filter(pk=draft.pk).update(
+        published_at=draft.published_at or now, updated_at=now, version=F("version") + 1
+    )
+    return {}
+
+
+def _to_retracted(claim: Claim, *, actor, note: str, source: str) -> dict:
+    draft = claim.factcheck
+    Correction.objects.create(
+        factcheck=draft, kind=CorrectionKind.RETRACTION, note=note, created_by=actor
+    )
+    now = timezone.now()
+    FactCheck.objects.filter(pk=draft.pk).update(
+        retracted_at=now, updated_at=now, version=F("version") + 1
+    )
+    return {}
+
+
+GUARDS = {
+    Status.IN_RESEARCH: _to_research,
+    Status.IN_REVIEW: _to_review,
+    Status.APPROVED: _to_approved,
+    Status.PUBLISHED: _to_published,
+    Status.RETRACTED: _to_retracted,
+}
+
+
+def _after_transition(event_id: int) -> None:
+    event = Event.objects.select_related("actor").get(pk=event_id)
+    logger.info(
+        "claim %s: %s -> %s by %s",
+        event.claim_id,
+        event.from_status,
+        event.to_status,
+        event.actor or "system",
+    )
+
+
+def transition_many(
+    claims: Iterable[Claim], *, to: str, actor: AbstractBaseUser, note: str = ""
+) -> tuple[list[Claim], list[Refusal]]:
+    """Apply one move to many claims; each succeeds or is refused on its own."""
+    done, refused = [], []
+    for claim in claims:
+        try:
+            done.append(transition(claim, to=to, actor=actor, note=note))
+        except WorkflowError as exc:
+            refused.append(Refusal(claim, exc.message))
+    return done, refused
+
+
+# --- Claims -----------------------------------------------------------------------
+
+
+def submit_claim(
+    *,
+    text: str,
+    language: str,
+    actor: AbstractBaseUser | None = None,
+    context: str = "",
+    contact: str = "",
+    **fields: Any,
+) -> Claim:
+    """A claim enters the queue as submitted: from a reader, a CMS or a colleague."""
+    if actor is not None:
+        _require(actor, "factcheck.add_claim", _("You may not add claims."))
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            text=text.strip(),
+            language=language,
+            submitted_context=context,
+            submitter_contact=contact,
+            **fields,
+        )
+        _record(claim, EventKind.CREATE, actor, to_status=claim.status)
+    return claim
+
+
+def update_claim(
+    claim: Claim,
+    *,
+    actor: AbstractBaseUser,
+    expected_version: int,
+    changes: dict[str, Any],
+    tags: Iterable | None = None,
+) -> Claim:
+    """Edit what the claim says and who said it; priority goes through triage."""
+    _require(actor, "factcheck.change_claim", _("You may not edit claims."))
+    unknown = set(changes) - set(CLAIM_FIELDS) - {"priority"}
+    if unknown:
+        raise NotAllowed(
+            _("These fields cannot be written here: %(f)s.")
+            % {"f": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        locked = _lock_claim(claim, expected_version)
+        if "priority" in changes and changes["priority"] != locked.priority:
+            _require(actor, TRIAGE, _("Only editors set a claim's priority."))
+        if locked.status in (Status.PUBLISHED, Status.RETRACTED) and any(
+            changes.get(f, getattr(locked, f)) != getattr(locked, f)
+            for f in ("text", "claimant", "claimed_on", "language")
+        ):
+            raise GuardFailed(
+                _(
+                    "The claim of a published fact-check is public record; "
+                    "issue a correction."
+                )
+            )
+        _bump(locked, **changes)
+        if tags is not None:
+            locked.tags.set(tags)
+        _record(locked, EventKind.EDIT, actor, data={"fields": sorted(changes)})
+    claim.refresh_from_db()
+    return claim
+
+
+def assign(
+    claim: Claim, *, actor: AbstractBaseUser, assignee: AbstractBaseUser | None
+) -> Claim:
+    """Give the claim to someone. Fact-checkers may take a claim for themselves."""
+    taking_it = assignee is not None and assignee.pk == actor.pk
+    if not (actor.has_perm(TRIAGE) or (taking_it and actor.has_perm(RESEARCH))):
+        raise NotAllowed(_("Only editors assign claims to other people."))
+    if assignee is not None and not assignee.has_perm(RESEARCH):
+        raise GuardFailed(
+            _("%(name)s is not a fact-checker or editor.") % {"name": assignee}
+        )
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if not locked.is_open:
+            raise GuardFailed(_("Closed claims are not assigned."))
+        previous = locked.assignee_id
+        _bump(locked, assignee=assignee)
+        _record(
+            locked,
+            EventKind.ASSIGN,
+            actor,
+            data={"from": previous, "to": assignee.pk if assignee else None},
+        )
+    claim.refresh_from_db()
+    return claim
+
+
+# --- Where the claim appeared -----------------------------------------------------
+
+
+def get_or_create_article(
+    *, actor: AbstractBaseUser | None, url: str, **fields
+) -> Article:
+    """One article per canonical link, whoever enters it first."""
+    article = Article.objects.filter(url=url).first()
+    if article is not None:
+        return article
+    try:
+        with transaction.atomic():
+            return Article.objects.create(url=url, **fields)
+    except IntegrityError:
+        # A colleague saved the same link a moment ago: use theirs.
+        return Article.objects.get(url=url)
+
+
+def add_appearance(
+    claim: Claim,
+    *,
+    actor: AbstractBaseUser | None,
+    article: Article,
+    quote: str = "",
+    is_first: bool = False,
+) -> Appearance:
+    if actor is not None:
+        _require(actor, "factcheck.add_appearance", _("You may not add appearances."))
+    with transaction.atomic():
+        Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if is_first:
+            claim.appearances.filter(is_first=True).update(is_first=False)
+        appearance, _created = Appearance.objects.update_or_create(
+            claim=claim,
+            article=article,
+            defaults={"quote": quote, "is_first": is_first},
+        )
+        if not claim.appearances.filter(is_first=True).exists():
+            # The earliest known appearance is the first until someone says otherwise.
+            Appearance.objects.filter(pk=appearance.pk).update(is_first=True)
+            appearance.is_first = True
+    return appearance
+
+
+# --- Evidence ---------------------------------------------------------------------
+
+
+def _require_draft(claim: Claim) -> None:
+    if claim.status not in DRAFT_STATUSES:
+        raise GuardFailed(
+            _("Sources change only before approval; send the claim back to research.")
+        )
+
+
+def add_source(claim: Claim, *, actor: AbstractBaseUser, **fields: Any) -> Source:
+    _require(actor, "factcheck.add_source", _("You may not add sources."))
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        _require_draft(locked)
+        return Source.objects.create(claim=locked, added_by=actor, **fields)
+
+
+def update_source(source: Source, *, actor: AbstractBaseUser, **fields: Any) -> Source:
+    _require(actor, "factcheck.change_source", _("You may not edit sources."))
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=source.claim_id)
+        _require_draft(locked)
+        Source.objects.filter(pk=source.pk).update(**fields)
+    source.refresh_from_db()
+    return source
+
+
+def remove_source(source: Source, *, actor: AbstractBaseUser) -> None:
+    _require(actor, "factcheck.delete_source", _("You may not remove sources."))
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=source.claim_id)
+        _require_draft(locked)
+        source.delete()
+
+
+# --- The draft and the published record -------------------------------------------
+
+
+def _unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(text, allow_unicode=True)[:100].strip("-") or "fact-check"
+    slug, n = base, 2
+    while FactCheck.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def ensure_draft(claim: Claim) -> FactCheck:
+    """The claim's fact-check, created empty the first time research starts."""
+    draft = FactCheck.objects.filter(claim=claim).first()
+    if draft is None:
+        draft = FactCheck.objects.create(
+            claim=claim,
+            language=claim.language,
+            slug=_unique_slug(str(claim)[:60] or f"claim-{claim.pk}"),
+        )
+    return draft
+
+
+def save_draft(
+    factcheck: FactCheck,
+    *,
+    actor: AbstractBaseUser,
+    expected_version: int,
+    changes: dict[str, Any],
+) -> FactCheck:
+    """Edit the draft. After approval it is frozen; after publication, see correct()."""
+    _require(actor, RESEARCH, _("You may not edit fact-check drafts."))
+    unknown = set(changes) - set(DRAFT_FIELDS) - {"language"}
+    if unknown:
+        raise NotAllowed(
+            _("These fields cannot be written here: %(f)s.")
+            % {"f": ", ".join(sorted(unknown))}
+        )
+    if isinstance(changes.get("rating"), int):
+        changes["rating"] = Rating.objects.get(pk=changes["rating"])
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=factcheck.claim_id)
+        current = FactCheck.objects.get(pk=factcheck.pk)
+        if current.version != expected_version:
+            raise Conflict(
+                _(
+                    "This fact-check was changed by someone else while you were "
+                    "editing it. Reload it to see their changes, then apply yours "
+                    "again."
+                )
+            )
+        changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        if claim.status in (Status.PUBLISHED, Status.RETRACTED):
+            if set(changed) & {*VERDICT_FIELDS, "slug", "language"}:
+                raise GuardFailed(
+                    _(
+                        "The verdict, summary and body of a published fact-check "
+                        "change only with a public correction."
+                    )
+                )
+        elif claim.status not in DRAFT_STATUSES and changed:
+            raise GuardFailed(
+                _("This draft is approved; send it back to research to change it.")
+            )
+        if "slug" in changed:
+            changed["slug"] = _unique_slug(changed["slug"], exclude_pk=current.pk)
+        if not changed:
+            return current
+        FactCheck.objects.filter(pk=current.pk).update(
+            **changed, updated_at=timezone.now(), version=F("version") + 1
+        )
+        if claim.status in (Status.IN_RESEARCH, Status.IN_REVIEW):
+            # Writing the draft makes you one of its authors (four eyes on approval).
+            current.authors.add(actor)
+        _record(claim, EventKind.EDIT, actor, data={"factcheck": sorted(changed)})
+    factcheck.refresh_from_db()
+    return factcheck
+
+
+def correct(
+    factcheck: FactCheck,
+    *,
+    actor: AbstractBaseUser,
+    kind: str,
+    note: str,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> Correction:
+    """A dated public note on a published fact-check, with any change it explains."""
+    _require(actor, CORRECT, _("Only editors issue corrections."))
+    note = (note or "").strip()
+    if not note:
+        raise GuardFailed(_("A correction needs a public note saying what changed."))
+    if kind not in CorrectionKind.values or kind == CorrectionKind.RETRACTION:
+        raise GuardFailed(_("Retractions go through the workflow, not a correction."))
+    unknown = set(changes) - set(VERDICT_FIELDS) - {"headline"}
+    if unknown:
+        raise NotAllowed(
+            _("These fields cannot be corrected: %(f)s.")
+            % {"f": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=factcheck.claim_id)
+        if claim.status != Status.PUBLISHED:
+            raise GuardFailed(_("Only a published fact-check can be corrected."))
+        current = FactCheck.objects.get(pk=factcheck.pk)
+        expected = factcheck.version if expected_version is None else expected_version
+        if current.version != expected:
+            raise Conflict(
+                _(
+                    "This fact-check was changed by someone else; reload it and "
+                    "try again."
+                )
+            )
+        changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        previous = {
+            k: (getattr(current, k).pk if k == "rating" else getattr(current, k))
+            for k in changed
+        }
+        correction = Correction.objects.create(
+            factcheck=current, kind=kind, note=note, previous=previous, created_by=actor
+        )
+        FactCheck.objects.filter(pk=current.pk).update(
+            **changed, updated_at=timezone.now(), version=F("version") + 1
+        )
+        _record(
+            claim,
+            EventKind.CORRECTION,
+            actor,
+            note=note,
+            data={"kind": kind, "fields": sorted(changed)},
+        )
+    factcheck.refresh_from_db()
+    return correction

@@ -1,0 +1,41 @@
+"""Personas of the newsroom, built in code for every test that needs them."""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def fact_checker(db):
+    return factories.user("fatima", "Fact-checkers", first_name="Fatima")
+
+
+@pytest.fixture
+def second_fact_checker(db):
+    return factories.user("omar", "Fact-checkers", first_name="Omar")
+
+
+@pytest.fixture
+def editor(db):
+    return factories.user("layla", "Editors", first_name="Layla")
+
+
+@pytest.fixture
+def second_editor(db):
+    return factories.user("karim", "Editors", first_name="Karim")
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.user("admin_amal", "Administrators", first_name="Amal")
+
+
+@pytest.fixture
+def outsider(db):
+    """Has an account, but no role and no staff flag: sees nothing of the desk."""
+    return factories.user("visitor", is_staff=False)
+
+
+@pytest.fixture
+def staff_without_role(db):
+    return factories.user("intern", is_staff=True)
