@@ -3,6 +3,7 @@
 import itertools
 
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from factcheck import services
 from factcheck.models import (
@@ -106,3 +107,39 @@ def ready_draft(claim: Claim, *, author: User | None = None, **fields) -> FactCh
         draft.authors.add(author)
     draft.refresh_from_db()
     return draft
+
+
+def claim_at(
+    status: str,
+    *,
+    author: User | None = None,
+    approver: User | None = None,
+    **fields,
+) -> Claim:
+    """A claim in `status` with the draft that status implies.
+
+    From in_research on it has a draft ready for review; from approved on the draft
+    carries an approval (by `approver`, or a fresh editor); published and retracted
+    claims carry their dates.
+    """
+    placed = claim(status, **fields)
+    stage = [
+        Status.IN_RESEARCH,
+        Status.IN_REVIEW,
+        Status.APPROVED,
+        Status.PUBLISHED,
+        Status.RETRACTED,
+    ]
+    if status not in stage:
+        return placed
+    draft_fields = {}
+    if stage.index(status) >= stage.index(Status.APPROVED):
+        if approver is None:
+            approver = user(f"approver{next(_seq)}", "Editors")
+        draft_fields.update(approved_by=approver, approved_at=timezone.now())
+    if stage.index(status) >= stage.index(Status.PUBLISHED):
+        draft_fields["published_at"] = timezone.now()
+    if status == Status.RETRACTED:
+        draft_fields["retracted_at"] = timezone.now()
+    ready_draft(placed, author=author, **draft_fields)
+    return placed

@@ -1,0 +1,888 @@
+"""The desk's working tool: the claim queue and everything an editor touches.
+
+Every save and every button here calls `factcheck.services`; nothing in this module
+decides an editorial rule on its own. It decides only what to show to whom.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from factcheck import services
+from factcheck.models import (
+    NOTE_REQUIRED,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    TRIAGE,
+    Appearance,
+    Article,
+    Claim,
+    Claimant,
+    Correction,
+    CorrectionKind,
+    Event,
+    FactCheck,
+    Outlet,
+    Rating,
+    Source,
+    Status,
+    Tag,
+)
+
+# Verbs on the buttons and actions, one per target status.
+TRANSITION_VERBS = {
+    Status.ACCEPTED: _("Accept"),
+    Status.DISMISSED: _("Dismiss"),
+    Status.IN_RESEARCH: _("Start research / send back"),
+    Status.IN_REVIEW: _("Send for review"),
+    Status.APPROVED: _("Approve"),
+    Status.PUBLISHED: _("Publish"),
+    Status.RETRACTED: _("Retract"),
+}
+
+
+class AdminMedia:
+    css = {"all": ["factcheck/admin.css"]}
+
+
+def status_badge(claim: Claim) -> str:
+    return format_html(
+        '<span class="status-badge status-{}">{}</span>',
+        claim.status,
+        claim.get_status_display(),
+    )
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the person loaded, so a stale save is refused, not merged.
+
+    The check here gives the person their form back with a message; the service
+    checks again under a row lock, which is what closes the race.
+    """
+
+    # Not named "version": the model field is non-editable and the admin refuses
+    # a form field that shadows it.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = type(self.instance).objects.filter(pk=self.instance.pk)
+            current_version = current.values_list("version", flat=True).first()
+            if cleaned.get("loaded_version") != current_version:
+                raise ValidationError(
+                    _(
+                        "Someone else saved this %(thing)s after you opened it. "
+                        "Nothing of theirs or yours was overwritten: copy your "
+                        "changes, reload the page, and apply them again."
+                    ),
+                    code="conflict",
+                    params={"thing": self.instance._meta.verbose_name},
+                )
+        return cleaned
+
+
+# --- Queue filters ------------------------------------------------------------------
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assignee")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Assigned to me")), ("none", _("Unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("open or closed")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Open work")), ("no", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.open()
+        if self.value() == "no":
+            return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset
+
+
+class OutletFilter(admin.SimpleListFilter):
+    title = _("outlet")
+    parameter_name = "outlet"
+
+    def lookups(self, request, model_admin):
+        return [(str(o.pk), o.name) for o in Outlet.objects.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # EXISTS, not a join: a claim seen twice in one outlet is listed once.
+        seen_there = Appearance.objects.filter(
+            claim=OuterRef("pk"), article__outlet_id=self.value()
+        )
+        return queryset.filter(Exists(seen_there))
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = _("tag")
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return [(t.slug, t.name) for t in Tag.objects.only("slug", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        tagged = Claim.tags.through.objects.filter(
+            claim_id=OuterRef("pk"), tag__slug=self.value()
+        )
+        return queryset.filter(Exists(tagged))
+
+
+# --- The claim page -----------------------------------------------------------------
+
+
+class ClaimForm(VersionedForm):
+    class Meta:
+        model = Claim
+        fields = [
+            "text",
+            "language",
+            "claimant",
+            "claimed_on",
+            "tags",
+            "priority",
+            "submitted_context",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+
+
+class ActionForm(admin.helpers.ActionForm):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        help_text=_("Required to dismiss; kept in each claim's history."),
+    )
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    extra = 0
+    autocomplete_fields = ["article"]
+    fields = ["article", "quote", "is_first"]
+    verbose_name_plural = _("Where it appeared")
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 0
+    fields = [("url", "kind", "stance"), ("title", "publisher"), "excerpt"]
+    verbose_name_plural = _("Sources")
+
+    def _draft(self, obj) -> bool:
+        return obj is None or obj.status in services.DRAFT_STATUSES
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+class FactCheckForm(VersionedForm):
+    class Meta:
+        model = FactCheck
+        fields = ["headline", "slug", "rating", "summary", "body"]
+        widgets = {
+            "headline": forms.TextInput(attrs={"dir": "auto", "size": 80}),
+            "summary": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "body": forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
+        }
+
+
+class FactCheckInline(admin.StackedInline):
+    model = FactCheck
+    form = FactCheckForm
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ["headline", "slug", "rating", "summary", "body", "loaded_version"]
+    readonly_fields = ["authors_list", "approval", "publication"]
+    verbose_name = _("Fact-check draft")
+    verbose_name_plural = _("Fact-check draft")
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *self.readonly_fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # the draft is created when research starts
+
+    def has_change_permission(self, request, obj=None):
+        editable = obj is None or obj.status in services.DRAFT_STATUSES
+        return editable and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("Authors"))
+    def authors_list(self, fc: FactCheck) -> str:
+        return ", ".join(str(a) for a in fc.authors.all()) or "—"
+
+    @admin.display(description=_("Approval"))
+    def approval(self, fc: FactCheck) -> str:
+        if not fc.approved_by_id:
+            return "—"
+        return f"{fc.approved_by} · {fc.approved_at:%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("Publication"))
+    def publication(self, fc: FactCheck) -> str:
+        if fc.published_at is None:
+            return _("Not published")
+        url = reverse("admin:factcheck_factcheck_change", args=[fc.pk])
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            f"{fc.published_at:%Y-%m-%d %H:%M}",
+            url,
+            _("Corrections"),
+        )
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "kind", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("History")
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    form = ClaimForm
+    action_form = ActionForm
+    list_display = [
+        "claim_text",
+        "claimant",
+        "language",
+        "status_label",
+        "assignee",
+        "priority",
+        "age",
+        "sources",
+    ]
+    list_display_links = ["claim_text"]
+    list_filter = [
+        OpenFilter,
+        "status",
+        AssigneeFilter,
+        "language",
+        TagFilter,
+        OutletFilter,
+        "priority",
+    ]
+    list_per_page = 50
+    # One COUNT per page is enough; the "N total" link would cost a second one.
+    show_full_result_count = False
+    search_fields = ["text"]  # replaced by full-text search below
+    search_help_text = _("Full-text search, Arabic and English; or a claim number.")
+    autocomplete_fields = ["claimant"]
+    filter_horizontal = ["tags"]
+    inlines = [AppearanceInline, SourceInline, FactCheckInline, EventInline]
+    actions = [
+        "assign_to_me",
+        "accept",
+        "dismiss",
+        "start_research",
+        "send_for_review",
+        "approve",
+        "publish",
+    ]
+    readonly_fields = ["status_label", "assignee", "created_at", "similar_claims"]
+    change_form_template = "admin/factcheck/claim/change_form.html"
+    Media = AdminMedia
+
+    def get_queryset(self, request):
+        return Claim.objects.queue()
+
+    def get_ordering(self, request):
+        return ["is_closed", "-priority", "created_at", "pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit():
+            return queryset.filter(pk=int(term)), False
+        return queryset.search(term), False
+
+    def get_fieldsets(self, request, obj=None):
+        claim = [
+            "text",
+            ("language", "claimed_on"),
+            "claimant",
+            "tags",
+            "submitted_context",
+        ]
+        work = [
+            ("status_label", "priority", "assignee"),
+            "created_at",
+            "loaded_version",
+        ]
+        fieldsets = [(None, {"fields": claim}), (_("Work"), {"fields": work})]
+        if obj is not None:
+            fieldsets.append(
+                (_("Similar earlier claims"), {"fields": ["similar_claims"]})
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if not request.user.has_perm(TRIAGE):
+            readonly.append("priority")
+        if obj is not None and obj.status in (Status.PUBLISHED, Status.RETRACTED):
+            # The claim as published is public record; it changes by correction.
+            readonly += ["text", "language", "claimant", "claimed_on"]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # claims are dismissed, never deleted: the history stays
+
+    # Permission hooks used by @admin.action(permissions=[...]).
+    def has_triage_permission(self, request) -> bool:
+        return request.user.has_perm(TRIAGE)
+
+    def has_research_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.research_claim")
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.approve_factcheck")
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.publish_factcheck")
+
+    # --- Columns
+
+    @admin.display(description=_("Claim"), ordering="text")
+    def claim_text(self, claim: Claim) -> str:
+        return format_html(
+            '<span lang="{}" dir="{}" class="claim-text">{}</span>',
+            claim.language,
+            "rtl" if claim.language == "ar" else "ltr",
+            str(claim),
+        )
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_label(self, claim: Claim) -> str:
+        return status_badge(claim)
+
+    @admin.display(description=_("Age"), ordering="created_at")
+    def age(self, claim: Claim) -> str:
+        return timesince(claim.created_at, timezone.now(), depth=1)
+
+    @admin.display(description=_("Sources"), ordering="source_count")
+    def sources(self, claim: Claim) -> int:
+        return claim.source_count
+
+    @admin.display(description=_("Similar earlier claims"))
+    def similar_claims(self, claim: Claim) -> str:
+        rows = format_html_join(
+            "",
+            '<li><a href="{}" dir="auto">{}</a> {}</li>',
+            (
+                (
+                    reverse("admin:factcheck_claim_change", args=[other.pk]),
+                    str(other),
+                    status_badge(other),
+                )
+                for other in Claim.objects.similar_to(claim)
+            ),
+        )
+        if not rows:
+            return _("None found.")
+        return format_html("<ul class='similar'>{}</ul>", rows)
+
+    # --- Saving through the services
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            fields = {f: data[f] for f in ("claimant", "claimed_on") if f in data}
+            if request.user.has_perm(TRIAGE) and "priority" in data:
+                fields["priority"] = data["priority"]
+            created = services.submit_claim(
+                text=data["text"],
+                language=data["language"],
+                actor=request.user,
+                context=data.get("submitted_context", ""),
+                **fields,
+            )
+            obj.pk, obj.version = created.pk, created.version
+            obj._state.adding = False
+            return
+        changes = {
+            f: data[f] for f in form.changed_data if f not in ("tags", "loaded_version")
+        }
+        services.update_claim(
+            obj,
+            actor=request.user,
+            expected_version=data["loaded_version"],
+            changes=changes,
+            tags=data["tags"] if "tags" in form.changed_data else None,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if not change and "tags" in form.cleaned_data:
+            form.instance.tags.set(form.cleaned_data["tags"])
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        claim = form.instance
+        formset.save(commit=False)
+        actor = request.user
+        if formset.model is Source:
+            for source in formset.deleted_objects:
+                services.remove_source(source, actor=actor)
+            for source, fields in formset.changed_objects:
+                values = {f: getattr(source, f) for f in fields}
+                services.update_source(source, actor=actor, **values)
+            for source in formset.new_objects:
+                services.add_source(
+                    claim, actor=actor, **_values(source, SOURCE_FIELDS)
+                )
+        elif formset.model is Appearance:
+            for appearance in formset.deleted_objects:
+                appearance.delete()
+            for appearance in [
+                *formset.new_objects,
+                *(o for o, _ in formset.changed_objects),
+            ]:
+                services.add_appearance(
+                    claim,
+                    actor=actor,
+                    article=appearance.article,
+                    quote=appearance.quote,
+                    is_first=appearance.is_first,
+                )
+        elif formset.model is FactCheck:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and inline_form.instance.pk:
+                    changed = [
+                        f for f in inline_form.changed_data if f != "loaded_version"
+                    ]
+                    services.save_draft(
+                        inline_form.instance,
+                        actor=actor,
+                        expected_version=inline_form.cleaned_data["loaded_version"],
+                        changes={f: inline_form.cleaned_data[f] for f in changed},
+                    )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            # Raised under the row lock after the form validated (a race, or a rule
+            # the form could not see). The transaction rolled back: nothing saved.
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        claim = context.get("original")
+        if claim is not None:
+            context["transition_buttons"] = [
+                {
+                    "to": to,
+                    "label": TRANSITION_VERBS[to],
+                    "needs_note": (claim.status, to) in NOTE_REQUIRED,
+                }
+                for to in services.allowed_transitions(claim, request.user)
+            ]
+            context["transition_url"] = reverse(
+                "admin:factcheck_claim_transition", args=[claim.pk]
+            )
+            context["can_take"] = claim.is_open and claim.assignee_id != request.user.pk
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+    # --- Workflow buttons on the claim page
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.transition_view)
+        return [
+            path("<int:pk>/transition/", view, name="factcheck_claim_transition"),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _transition_view(self, request, pk)
+
+    # --- Actions on the queue
+
+    def _apply(self, request, queryset, to: str) -> None:
+        note = request.POST.get("note", "")
+        done, refused = services.transition_many(
+            queryset.order_by("pk"), to=to, actor=request.user, note=note
+        )
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d claim moved to “%(to)s”.",
+                    "%(n)d claims moved to “%(to)s”.",
+                    len(done),
+                )
+                % {"n": len(done), "to": Status(to).label},
+                messages.SUCCESS,
+            )
+        for refusal in refused:
+            self.message_user(
+                request,
+                _("Claim %(pk)d not moved: %(why)s")
+                % {"pk": refusal.claim.pk, "why": refusal.reason},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Assign to me"), permissions=["research"])
+    def assign_to_me(self, request, queryset):
+        taken = 0
+        for claim in queryset.order_by("pk"):
+            try:
+                services.assign(claim, actor=request.user, assignee=request.user)
+                taken += 1
+            except services.WorkflowError as exc:
+                self.message_user(
+                    request,
+                    _("Claim %(pk)d not assigned: %(why)s")
+                    % {"pk": claim.pk, "why": exc.message},
+                    messages.ERROR,
+                )
+        if taken:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d claim assigned to you.",
+                    "%(n)d claims assigned to you.",
+                    taken,
+                )
+                % {"n": taken},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Accept"), permissions=["triage"])
+    def accept(self, request, queryset):
+        self._apply(request, queryset, Status.ACCEPTED)
+
+    @admin.action(description=_("Dismiss (note required)"), permissions=["triage"])
+    def dismiss(self, request, queryset):
+        self._apply(request, queryset, Status.DISMISSED)
+
+    @admin.action(description=_("Start research"), permissions=["research"])
+    def start_research(self, request, queryset):
+        self._apply(request, queryset, Status.IN_RESEARCH)
+
+    @admin.action(description=_("Send for review"), permissions=["research"])
+    def send_for_review(self, request, queryset):
+        self._apply(request, queryset, Status.IN_REVIEW)
+
+    @admin.action(description=_("Approve"), permissions=["approve"])
+    def approve(self, request, queryset):
+        self._apply(request, queryset, Status.APPROVED)
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._apply(request, queryset, Status.PUBLISHED)
+
+
+SOURCE_FIELDS = ("url", "title", "publisher", "kind", "excerpt", "stance")
+
+
+def _values(obj, fields) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+@require_POST
+def _transition_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    if not model_admin.has_view_or_change_permission(request, claim):
+        raise PermissionDenied
+    to = request.POST.get("to", "")
+    back = reverse("admin:factcheck_claim_change", args=[pk])
+    if to == "take":
+        try:
+            services.assign(claim, actor=request.user, assignee=request.user)
+            model_admin.message_user(
+                request, _("The claim is yours."), messages.SUCCESS
+            )
+        except services.WorkflowError as exc:
+            model_admin.message_user(request, exc.message, messages.ERROR)
+        return HttpResponseRedirect(back)
+    if to not in TRANSITIONS:
+        model_admin.message_user(request, _("Unknown status."), messages.ERROR)
+        return HttpResponseRedirect(back)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.transition(
+            claim,
+            to=to,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            expected_version=version,
+        )
+    except services.WorkflowError as exc:
+        model_admin.message_user(request, exc.message, messages.ERROR)
+    else:
+        model_admin.message_user(
+            request,
+            _("The claim is now “%(status)s”.") % {"status": Status(to).label},
+            messages.SUCCESS,
+        )
+    return HttpResponseRedirect(back)
+
+
+# --- Published fact-checks and their corrections ------------------------------------
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "note", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CorrectionForm(VersionedForm):
+    """Editing a published verdict is issuing a correction: the note is required."""
+
+    correction_kind = forms.ChoiceField(
+        label=_("Kind of note"),
+        choices=[
+            c for c in CorrectionKind.choices if c[0] != CorrectionKind.RETRACTION
+        ],
+        required=False,
+    )
+    correction_note = forms.CharField(
+        label=_("Public correction note"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        required=False,
+        help_text=_("Shown, dated, on the public page. Required for any change."),
+    )
+
+    class Meta:
+        model = FactCheck
+        fields = ["headline", "rating", "summary", "body"]
+        widgets = FactCheckForm.Meta.widgets
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [f for f in self.changed_data if f in self.Meta.fields]
+        if changed and not (cleaned.get("correction_note") or "").strip():
+            self.add_error(
+                "correction_note",
+                _("A published fact-check changes only with a public correction note."),
+            )
+        if changed and not cleaned.get("correction_kind"):
+            self.add_error("correction_kind", _("Choose the kind of note."))
+        return cleaned
+
+
+@admin.register(FactCheck)
+class FactCheckAdmin(admin.ModelAdmin):
+    list_display = ["headline", "rating", "language", "claim_status", "published_at"]
+    list_filter = ["language", "rating", "claim__status"]
+    search_fields = ["headline"]
+    list_select_related = ["rating", "claim"]
+    inlines = [CorrectionInline]
+    readonly_fields = ["claim_link", "published_at", "retracted_at", "approved_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim", "rating")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term.strip()), False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.published_at is not None:
+            kwargs["form"] = CorrectionForm
+        else:
+            kwargs["form"] = FactCheckForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "claim_link",
+            "headline",
+            "rating",
+            "summary",
+            "body",
+            "loaded_version",
+        ]
+        if obj is not None and obj.published_at is not None:
+            fields += ["correction_kind", "correction_note"]
+        return [*fields, "approved_by", "published_at", "retracted_at"]
+
+    def has_add_permission(self, request):
+        return False  # a draft starts with research on its claim
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # published fact-checks are retracted, never deleted
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None or not super().has_change_permission(request, obj):
+            return super().has_change_permission(request, obj)
+        if obj.claim.status == Status.PUBLISHED:
+            return request.user.has_perm("factcheck.correct_factcheck")
+        return obj.claim.status in services.DRAFT_STATUSES
+
+    @admin.display(description=_("Claim"))
+    def claim_link(self, fc: FactCheck) -> str:
+        url = reverse("admin:factcheck_claim_change", args=[fc.claim_id])
+        return format_html('<a href="{}" dir="auto">{}</a>', url, str(fc.claim))
+
+    @admin.display(description=_("Status"))
+    def claim_status(self, fc: FactCheck) -> str:
+        return status_badge(fc.claim)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        changed = [f for f in form.changed_data if f in form.Meta.fields]
+        if not changed:
+            return
+        values = {f: data[f] for f in changed}
+        if obj.published_at is not None:
+            services.correct(
+                obj,
+                actor=request.user,
+                kind=data["correction_kind"],
+                note=data["correction_note"],
+                expected_version=data["loaded_version"],
+                **values,
+            )
+        else:
+            services.save_draft(
+                obj,
+                actor=request.user,
+                expected_version=data["loaded_version"],
+                changes=values,
+            )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+# --- Reference data -----------------------------------------------------------------
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "domain", "language"]
+    search_fields = ["name", "domain"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "language", "published_on"]
+    list_filter = ["language", "outlet"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "url"]
+    autocomplete_fields = ["outlet"]
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "same_as"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["value", "label_en", "label_ar", "swatch"]
+    ordering = ["value"]
+    Media = AdminMedia
+
+    @admin.display(description=_("Badge"))
+    def swatch(self, rating: Rating) -> str:
+        return format_html(
+            '<span class="rating-badge" style="background:{}">{} · {}</span>',
+            rating.colour,
+            rating.label_en,
+            rating.label_ar,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A rating used by a fact-check is part of the published record.
+        if obj is not None and obj.factchecks.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "claim", "actor", "kind", "from_status", "to_status"]
+    list_filter = ["kind", "to_status"]
+    list_select_related = ["claim", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

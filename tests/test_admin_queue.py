@@ -1,0 +1,144 @@
+"""The claim queue: the changelist an editor lives in."""
+
+import pytest
+from django.urls import reverse
+
+from factcheck.models import Appearance, Claim, Language, Priority, Status, Tag
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:factcheck_claim_changelist")
+
+
+def queue_ids(response) -> list[int]:
+    return [claim.pk for claim in response.context["cl"].result_list]
+
+
+@pytest.fixture
+def logged_in_editor(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_it_lists_open_work_first_then_priority_then_age(logged_in_editor):
+    old_normal = factories.claim(priority=Priority.NORMAL)
+    urgent = factories.claim(priority=Priority.URGENT)
+    published = factories.claim(status=Status.PUBLISHED, priority=Priority.URGENT)
+    new_normal = factories.claim(priority=Priority.NORMAL)
+    dismissed = factories.claim(status=Status.DISMISSED, priority=Priority.HIGH)
+
+    response = logged_in_editor.get(QUEUE)
+
+    assert response.status_code == 200
+    ids = queue_ids(response)
+    assert ids[:3] == [urgent.pk, old_normal.pk, new_normal.pk]
+    assert set(ids[3:]) == {published.pk, dismissed.pk}
+    assert ids.index(published.pk) < ids.index(dismissed.pk)  # higher priority
+
+
+def test_it_shows_arabic_claims_right_to_left_with_a_text_status_badge(
+    logged_in_editor,
+):
+    factories.claim(text="تركيا ليست طرفا في نظام روما الأساسي")
+
+    response = logged_in_editor.get(QUEUE)
+
+    html = response.content.decode()
+    assert 'lang="ar" dir="rtl"' in html
+    assert "تركيا ليست طرفا" in html
+    assert 'class="status-badge status-submitted">Submitted<' in html
+
+
+def test_it_counts_sources_per_claim(logged_in_editor):
+    claim = factories.claim()
+    factories.source(claim)
+    factories.source(claim, url="https://www.un.org/en/black-sea-grain-initiative")
+
+    response = logged_in_editor.get(QUEUE)
+
+    row = response.context["cl"].result_list[0]
+    assert row.source_count == 2
+    assert ">2</td>" in response.content.decode()
+
+
+def test_it_filters_by_assigned_to_me_and_unassigned(logged_in_editor, editor):
+    mine = factories.claim(assignee=editor)
+    nobodys = factories.claim()
+
+    assert queue_ids(logged_in_editor.get(QUEUE, {"assigned": "me"})) == [mine.pk]
+    assert queue_ids(logged_in_editor.get(QUEUE, {"assigned": "none"})) == [nobodys.pk]
+
+
+def test_it_filters_by_status_language_tag_and_outlet(logged_in_editor):
+    arabic = factories.claim(language=Language.ARABIC)
+    english = factories.claim(text="Turkey is not a party", language=Language.ENGLISH)
+    accepted = factories.claim(status=Status.ACCEPTED)
+    tag = Tag.objects.create(name="ICC", slug="icc")
+    english.tags.add(tag)
+    article = factories.article()
+    Appearance.objects.create(claim=arabic, article=article, is_first=True)
+
+    def ids(**params):
+        return set(queue_ids(logged_in_editor.get(QUEUE, params)))
+
+    assert ids(status__exact="accepted") == {accepted.pk}
+    assert ids(language__exact="en") == {english.pk}
+    assert ids(tag="icc") == {english.pk}
+    assert ids(outlet=str(article.outlet_id)) == {arabic.pk}
+
+
+def test_it_searches_full_text_in_arabic_and_english(logged_in_editor):
+    icc = factories.claim(
+        text="وكانت المحكمة الجنائية الدولية أصدرت مذكرة اعتقال ضد بوتين"
+    )
+    rome = factories.claim(
+        text="Turkey is not a party to the Rome Statute", language=Language.ENGLISH
+    )
+    factories.claim(text="اتفاق الحبوب في البحر الأسود")
+
+    assert queue_ids(logged_in_editor.get(QUEUE, {"q": "المحكمة الجنائية"})) == [icc.pk]
+    assert queue_ids(logged_in_editor.get(QUEUE, {"q": "Rome Statute"})) == [rome.pk]
+    assert queue_ids(logged_in_editor.get(QUEUE, {"q": str(rome.pk)})) == [rome.pk]
+
+
+def test_it_runs_the_queue_in_the_same_number_of_queries_for_10_and_1000_claims(
+    client, editor, django_assert_num_queries
+):
+    client.force_login(editor)
+    for i in range(10):
+        factories.source(factories.claim(priority=i % 4))
+    client.get(QUEUE)  # warm the session and content-type caches
+
+    # session, user, the user's two permission sets, the tag and outlet filter
+    # choices, one count and one page of rows (claimant, assignee and the source
+    # count joined in).
+    with django_assert_num_queries(PINNED_QUEUE_QUERIES):
+        small = client.get(QUEUE)
+    assert len(small.context["cl"].result_list) == 10
+
+    for i in range(990):
+        factories.source(factories.claim(priority=i % 4))
+    with django_assert_num_queries(PINNED_QUEUE_QUERIES):
+        large = client.get(QUEUE)
+    assert large.context["cl"].result_count == 1000
+    assert len(large.context["cl"].result_list) == 50
+
+
+PINNED_QUEUE_QUERIES = 8
+
+
+def test_it_shows_similar_earlier_claims_on_the_claim_page(logged_in_editor):
+    earlier = factories.claim(text="تركيا ليست طرفا في نظام روما الأساسي للمحكمة")
+    factories.claim(text="اتفاق الحبوب في البحر الأسود")
+    claim = factories.claim(text="أنقرة ليست طرفا في نظام روما")
+
+    response = logged_in_editor.get(
+        reverse("admin:factcheck_claim_change", args=[claim.pk])
+    )
+
+    similar = [c.pk for c in Claim.objects.similar_to(claim)]
+    assert similar == [earlier.pk]
+    assert reverse("admin:factcheck_claim_change", args=[earlier.pk]) in (
+        response.content.decode()
+    )
