@@ -8,7 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +21,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from factcheck import services
 from factcheck.models import (
@@ -633,8 +637,9 @@ def _values(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
-@require_POST
 def _transition_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     claim = get_object_or_404(Claim, pk=pk)
     if not model_admin.has_view_or_change_permission(request, claim):
         raise PermissionDenied
@@ -692,6 +697,9 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
+FACTCHECK_TEXT_FIELDS = ("headline", "rating", "summary", "body")
+
+
 class CorrectionForm(VersionedForm):
     """Editing a published verdict is issuing a correction: the note is required."""
 
@@ -711,12 +719,12 @@ class CorrectionForm(VersionedForm):
 
     class Meta:
         model = FactCheck
-        fields = ["headline", "rating", "summary", "body"]
+        fields = FACTCHECK_TEXT_FIELDS
         widgets = FactCheckForm.Meta.widgets
 
     def clean(self):
         cleaned = super().clean()
-        changed = [f for f in self.changed_data if f in self.Meta.fields]
+        changed = [f for f in self.changed_data if f in FACTCHECK_TEXT_FIELDS]
         if changed and not (cleaned.get("correction_note") or "").strip():
             self.add_error(
                 "correction_note",
@@ -788,7 +796,7 @@ class FactCheckAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        changed = [f for f in form.changed_data if f in form.Meta.fields]
+        changed = [f for f in form.changed_data if f in FACTCHECK_TEXT_FIELDS]
         if not changed:
             return
         values = {f: data[f] for f in changed}

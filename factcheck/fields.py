@@ -11,6 +11,7 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -93,10 +94,11 @@ class HttpURLField(_CleanTextMixin, models.URLField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
-        # The form field must not prepend "http://" to a "javascript:" value and then
-        # accept it; the model validators are the single judge.
-        kwargs.setdefault("assume_scheme", "https")
-        return super().formfield(**kwargs)
+        # A plain text field in the form, so the model's validators are the single
+        # judge and the person reads their specific message, not "Enter a valid URL".
+        kwargs.setdefault("form_class", forms.CharField)
+        kwargs.setdefault("widget", forms.URLInput)
+        return models.CharField.formfield(self, **kwargs)
 
 
 def normalize_article_url(value: str) -> str:

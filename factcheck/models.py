@@ -579,7 +579,14 @@ class Correction(models.Model):
     )
     # Set by the database to the transaction's time, which is what lets the trigger
     # on factcheck_factcheck tell that a verdict change came with its correction.
-    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    # CURRENT_TIMESTAMP, not Now(): Django's Now() is STATEMENT_TIMESTAMP() on
+    # PostgreSQL, which never equals the now() the trigger compares it with.
+    created_at = models.DateTimeField(
+        db_default=models.Func(
+            template="CURRENT_TIMESTAMP", output_field=models.DateTimeField()
+        ),
+        editable=False,
+    )
 
     objects = CorrectionQuerySet.as_manager()
 

@@ -206,6 +206,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom Fact-Check Desk")
+DEMO_ACCOUNTS_FILE = BASE_DIR / ".data" / "demo-accounts.json"
 
 LOGGING = {
     "version": 1,
