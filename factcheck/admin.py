@@ -101,7 +101,7 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
-# --- Queue filters ------------------------------------------------------------------
+# --- Queue filters -------------------------------------------------------------------
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -167,7 +167,7 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(tagged))
 
 
-# --- The claim page -----------------------------------------------------------------
+# --- The claim page ------------------------------------------------------------------
 
 
 class ClaimForm(VersionedForm):
@@ -825,7 +825,7 @@ class FactCheckAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-# --- Reference data -----------------------------------------------------------------
+# --- Reference data ------------------------------------------------------------------
 
 
 @admin.register(Outlet)

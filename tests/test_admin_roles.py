@@ -39,7 +39,7 @@ def page_messages(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-# --- Entering the admin ---------------------------------------------------------------
+# --- Entering the admin --------------------------------------------------------------
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(client):
@@ -102,7 +102,7 @@ def test_it_never_offers_to_delete_a_claim(client, editor):
     assert Claim.objects.filter(pk=claim.pk).exists()
 
 
-# --- Actions on the queue ---------------------------------------------------------------
+# --- Actions on the queue ------------------------------------------------------------
 
 FACT_CHECKER_ACTIONS = {"assign_to_me", "start_research", "send_for_review"}
 EDITOR_ONLY_ACTIONS = {"accept", "dismiss", "approve", "publish"}
@@ -203,7 +203,7 @@ def test_it_assigns_claims_to_the_fact_checker_who_takes_them(client, fact_check
     assert claim.events.get(kind="assign").actor == fact_checker
 
 
-# --- The claim page's workflow buttons ------------------------------------------------------
+# --- The claim page's workflow buttons -----------------------------------------------
 
 
 def buttons(response) -> set[str]:
@@ -313,7 +313,7 @@ def test_it_lets_a_fact_checker_take_a_claim_from_its_page(client, fact_checker)
     assert claim.assignee == fact_checker
 
 
-# --- Editing: concurrency, draft authorship, corrections ------------------------------------
+# --- Editing: concurrency, draft authorship, corrections -----------------------------
 
 
 def test_it_refuses_the_second_of_two_concurrent_edits_and_keeps_the_first(
