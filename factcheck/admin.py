@@ -460,6 +460,8 @@ class ClaimAdmin(admin.ModelAdmin):
         changes = {
             f: data[f] for f in form.changed_data if f not in ("tags", "loaded_version")
         }
+        if not changes and "tags" not in form.changed_data:
+            return  # saving only the inlines: the claim itself is untouched
         services.update_claim(
             obj,
             actor=request.user,

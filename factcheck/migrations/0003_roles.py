@@ -76,8 +76,10 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    assign_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def assign_roles(Group, Permission):
     for name, codenames in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         perms = Permission.objects.filter(
