@@ -55,6 +55,13 @@ class _CleanTextMixin:
     def get_prep_value(self, value):
         return normalize_text(super().get_prep_value(value))
 
+    def pre_save(self, model_instance, add):
+        # The saved instance keeps the spelling the row has, so whoever created it
+        # (a service, the API) shows the stored text and link, not what was typed.
+        value = self.to_python(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
 
 class CleanCharField(_CleanTextMixin, models.CharField):
     pass
@@ -71,7 +78,8 @@ def validate_http_url(value: str) -> None:
             code="too_long",
             params={"max": URL_MAX_LENGTH},
         )
-    validate_clean_text(value)
+    # NUL and bidi controls are refused by validate_clean_text, which every
+    # HttpURLField runs too; checking them here as well repeated the message.
     parts = urlsplit(value)
     if parts.scheme.lower() not in {"http", "https"}:
         raise ValidationError(

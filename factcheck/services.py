@@ -433,7 +433,12 @@ def add_source(claim: Claim, *, actor: AbstractBaseUser, **fields: Any) -> Sourc
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         _require_draft(locked)
-        return Source.objects.create(claim=locked, added_by=actor, **fields)
+        source = Source(claim=locked, added_by=actor, **fields)
+        # A link or text refused by the model's validators gets its message here;
+        # the CHECK constraints alone would answer with an IntegrityError.
+        source.full_clean()
+        source.save()
+        return source
 
 
 def update_source(source: Source, *, actor: AbstractBaseUser, **fields: Any) -> Source:
@@ -441,7 +446,11 @@ def update_source(source: Source, *, actor: AbstractBaseUser, **fields: Any) -> 
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=source.claim_id)
         _require_draft(locked)
-        Source.objects.filter(pk=source.pk).update(**fields)
+        current = Source.objects.get(pk=source.pk)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean()
+        current.save(update_fields=list(fields))
     source.refresh_from_db()
     return source
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -26,6 +27,9 @@ def browser():
         )
         yield chromium
         chromium.close()
+        # Connections opened while Playwright ran live in its greenlet's context;
+        # close them here, where they are visible, or they outlive the test.
+        connections.close_all()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 

@@ -135,7 +135,7 @@ def claim_at(
     draft_fields = {}
     if stage.index(status) >= stage.index(Status.APPROVED):
         if approver is None:
-            approver = user(f"approver{next(_seq)}", "Editors")
+            approver = user(f"approver{next(_seq)}", "Editors", password=None)
         draft_fields.update(approved_by=approver, approved_at=timezone.now())
     if stage.index(status) >= stage.index(Status.PUBLISHED):
         draft_fields["published_at"] = timezone.now()

@@ -9,7 +9,12 @@ from tests.browser import PageProblems, browser  # noqa: F401 (fixture)
 
 PASSWORD = "correct horse battery staple"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback restores the role groups (made by a data migration) that the
+# flush after a transactional test removes.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def log_in(browser, live_server, username):  # noqa: F811
@@ -33,8 +38,8 @@ def press(page, to: str, note: str = "") -> None:
 
 
 def test_it_takes_a_claim_from_submitted_to_published_in_the_browser(
-    browser,  # noqa: F811
     live_server,
+    browser,  # noqa: F811 (set up after the server, so it closes before it)
 ):
     editor = factories.user("layla", "Editors")
     fact_checker = factories.user("fatima", "Fact-checkers")

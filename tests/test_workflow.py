@@ -20,6 +20,8 @@ from factcheck.models import (
 )
 from tests import factories
 
+pytestmark = pytest.mark.django_db
+
 S = Status
 
 # The graph as the design document draws it. TRANSITIONS must say exactly this;
@@ -279,8 +281,7 @@ def test_it_refuses_approval_by_an_author_and_lets_another_editor_approve(
         services.transition(claim, to=S.APPROVED, actor=editor)
 
     assert refused.value.message == (
-        "You are an author of this draft; another editor must approve it "
-        "(four eyes)."
+        "You are an author of this draft; another editor must approve it (four eyes)."
     )
     assert snapshot(claim) == before
 
@@ -419,9 +420,7 @@ def test_it_reports_each_refused_claim_in_a_bulk_move(editor):
     assert not dismissed.events.exists()
 
 
-def test_it_reports_guard_and_permission_refusals_in_a_bulk_move(
-    fact_checker, editor
-):
+def test_it_reports_guard_and_permission_refusals_in_a_bulk_move(fact_checker, editor):
     ready = factories.claim_at(S.IN_RESEARCH)
     no_source = factories.claim_at(S.IN_RESEARCH)
     no_source.sources.all().delete()
@@ -434,9 +433,7 @@ def test_it_reports_guard_and_permission_refusals_in_a_bulk_move(
         (no_source.pk, "Before review the draft needs at least one source.")
     ]
 
-    done, refused = services.transition_many(
-        [ready], to=S.APPROVED, actor=fact_checker
-    )
+    done, refused = services.transition_many([ready], to=S.APPROVED, actor=fact_checker)
     assert done == []
     assert [r.reason for r in refused] == [
         "You do not have permission to move a claim to “Approved”."
@@ -469,9 +466,11 @@ def test_it_leaves_no_event_and_no_side_effect_when_a_move_fails(
     claim.sources.all().delete()
     caplog.set_level(logging.INFO, logger="factcheck.services")
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(services.GuardFailed):
-            services.transition(claim, to=S.IN_REVIEW, actor=editor)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(services.GuardFailed),
+    ):
+        services.transition(claim, to=S.IN_REVIEW, actor=editor)
 
     assert callbacks == []
     assert caplog.messages == []
