@@ -492,7 +492,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 )
         elif formset.model is Appearance:
             for appearance in formset.deleted_objects:
-                appearance.delete()
+                services.remove_appearance(appearance, actor=actor)
             for appearance in [
                 *formset.new_objects,
                 *(o for o, _ in formset.changed_objects),

@@ -5,6 +5,8 @@ Reads live here as QuerySet methods (`FactCheck.objects.published()`,
 Writes that carry an editorial rule live in `factcheck/services.py`.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -37,6 +39,39 @@ class Language(models.TextChoices):
 SEARCH_CONFIGS = {Language.ARABIC: "arabic", Language.ENGLISH: "english"}
 
 
+def fold_arabic(expression):
+    """Spellings Arabic writers use interchangeably, made one before stemming.
+
+    PostgreSQL's Arabic stemmer already unifies the hamza forms of alef and drops
+    diacritics and tatweel, but treats final ى/ي and ة/ه as different letters, so
+    "الجنائيه" would miss "الجنائية". `fold_arabic_query` applies the same folding
+    to what a reader types.
+    """
+    text = models.TextField()
+    dotless_ya = models.Func(
+        expression,
+        models.Value("ى"),
+        models.Value("ي"),
+        function="translate",
+        output_field=text,
+    )
+    return models.Func(
+        dotless_ya,
+        models.Value("ه\\M"),
+        models.Value("ة"),
+        models.Value("g"),
+        function="regexp_replace",
+        output_field=text,
+    )
+
+
+FINAL_HA = re.compile(r"ه\b")
+
+
+def fold_arabic_query(text: str) -> str:
+    return FINAL_HA.sub("ة", text.replace("ى", "ي"))
+
+
 def language_search_vector(*weighted_fields: tuple[str, str]):
     """A tsvector built with the row's own language: Arabic stems as Arabic.
 
@@ -44,25 +79,28 @@ def language_search_vector(*weighted_fields: tuple[str, str]):
     immutable, as a stored generated column requires.
     """
 
-    def vector(config):
-        parts = [SearchVector(f, config=config, weight=w) for f, w in weighted_fields]
+    def vector(config, fold):
+        parts = [
+            SearchVector(fold(models.F(f)), config=config, weight=w)
+            for f, w in weighted_fields
+        ]
         combined = parts[0]
         for part in parts[1:]:
             combined = combined + part
         return combined
 
     return models.Case(
-        models.When(language=Language.ARABIC, then=vector("arabic")),
-        default=vector("english"),
+        models.When(language=Language.ARABIC, then=vector("arabic", fold_arabic)),
+        default=vector("english", lambda field: field),
         output_field=SearchVectorField(),
     )
 
 
 def search_query(text: str) -> SearchQuery:
     """A reader's words as a query that matches Arabic and English rows alike."""
-    return SearchQuery(text, config="arabic", search_type="websearch") | SearchQuery(
-        text, config="english", search_type="websearch"
-    )
+    return SearchQuery(
+        fold_arabic_query(text), config="arabic", search_type="websearch"
+    ) | SearchQuery(text, config="english", search_type="websearch")
 
 
 def clean_text_constraint(
@@ -89,7 +127,8 @@ class Outlet(models.Model):
             models.CheckConstraint(
                 condition=Q(domain=models.functions.Lower("domain")),
                 name="outlet_domain_lowercase",
-            )
+            ),
+            *clean_text_constraint("outlet", "name"),
         ]
 
     def __str__(self) -> str:
@@ -107,7 +146,12 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_on", "-id"]
-        constraints = clean_text_constraint("article", "title", "text")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__regex=r"^https?://"), name="article_url_http"
+            ),
+            *clean_text_constraint("article", "url", "title", "text"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -137,6 +181,7 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = clean_text_constraint("tag", "name")
 
     def __str__(self) -> str:
         return self.name
@@ -322,7 +367,9 @@ class Claim(models.Model):
                 name="claim_priority_range",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
-            *clean_text_constraint("claim", "text"),
+            *clean_text_constraint(
+                "claim", "text", "submitted_context", "submitter_contact"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -355,6 +402,7 @@ class Appearance(models.Model):
             models.UniqueConstraint(
                 fields=["claim", "article"], name="one_appearance_per_article"
             ),
+            *clean_text_constraint("appearance", "quote"),
         ]
 
     def __str__(self) -> str:
@@ -410,7 +458,7 @@ class Source(models.Model):
                 condition=Q(url__regex=r"^https?://"),
                 name="source_url_http",
             ),
-            *clean_text_constraint("source", "url", "title", "excerpt"),
+            *clean_text_constraint("source", "url", "title", "publisher", "excerpt"),
         ]
 
     def __str__(self) -> str:
@@ -447,6 +495,9 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=~Q(label_en="") & ~Q(label_ar=""),
                 name="rating_labels_in_both_languages",
+            ),
+            *clean_text_constraint(
+                "rating", "label_en", "label_ar", "definition_en", "definition_ar"
             ),
         ]
 
@@ -641,7 +692,8 @@ class Event(models.Model):
                 condition=~Q(kind=EventKind.TRANSITION)
                 | (~Q(from_status="") & ~Q(to_status="")),
                 name="transition_event_has_statuses",
-            )
+            ),
+            *clean_text_constraint("event", "note"),
         ]
 
     def __str__(self) -> str:

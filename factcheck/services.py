@@ -6,6 +6,7 @@ first, keyword-only arguments after it and an explicit `actor`; it runs in one
 transaction, records an Event, and defers side effects until after commit.
 """
 
+import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from factcheck.models import (
     Appearance,
     Article,
     Claim,
+    Claimant,
     Correction,
     CorrectionKind,
     Event,
@@ -108,6 +110,20 @@ def _lock_claim(claim: Claim, expected_version: int | None) -> Claim:
     return locked
 
 
+def _validate(instance, changes: dict[str, Any]) -> dict[str, Any]:
+    """Run the model's field validators on the changed fields only.
+
+    Raises ValidationError with a message per field (a form shows it, the API
+    answers 400 with it) instead of leaving a CHECK constraint to answer with an
+    IntegrityError. Returns the cleaned values (NFC text, canonical links).
+    """
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    others = [f.name for f in instance._meta.fields if f.name not in changes]
+    instance.clean_fields(exclude=others)
+    return {name: getattr(instance, name) for name in changes}
+
+
 def _bump(claim: Claim, **changes: Any) -> None:
     """Write the changes and the next version; the row is already locked."""
     changes["version"] = F("version") + 1
@@ -145,6 +161,8 @@ def transition(
         locked = _lock_claim(claim, expected_version)
         source = locked.status
         edges = TRANSITIONS[source]
+        if to not in Status.values:
+            raise InvalidTransition(_("“%(to)s” is not a status.") % {"to": to})
         if to not in edges:
             raise InvalidTransition(
                 _("A claim that is “%(from)s” cannot be moved to “%(to)s”.")
@@ -292,19 +310,32 @@ def submit_claim(
     actor: AbstractBaseUser | None = None,
     context: str = "",
     contact: str = "",
-    **fields: Any,
+    claimant: Claimant | None = None,
+    claimed_on: datetime.date | None = None,
+    priority: int | None = None,
 ) -> Claim:
-    """A claim enters the queue as submitted: from a reader, a CMS or a colleague."""
+    """A claim enters the queue as submitted: from a reader, a CMS or a colleague.
+
+    Status, assignee and version are not parameters: a new claim always starts at
+    the beginning of the workflow, unassigned.
+    """
     if actor is not None:
         _require(actor, "factcheck.add_claim", _("You may not add claims."))
+    if priority is not None and (actor is None or not actor.has_perm(TRIAGE)):
+        raise NotAllowed(_("Only editors set a claim's priority."))
+    claim = Claim(
+        text=(text or "").strip(),
+        language=language,
+        submitted_context=context,
+        submitter_contact=contact,
+        claimant=claimant,
+        claimed_on=claimed_on,
+    )
+    if priority is not None:
+        claim.priority = priority
+    claim.full_clean(exclude=["status", "assignee"])
     with transaction.atomic():
-        claim = Claim.objects.create(
-            text=text.strip(),
-            language=language,
-            submitted_context=context,
-            submitter_contact=contact,
-            **fields,
-        )
+        claim.save()
         _record(claim, EventKind.CREATE, actor, to_status=claim.status)
     return claim
 
@@ -339,10 +370,19 @@ def update_claim(
                     "issue a correction."
                 )
             )
-        _bump(locked, **changes)
+        changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
+        changed = _validate(locked, changed)
+        fields = sorted(changed)
         if tags is not None:
+            tags = list(tags)
+            if {t.pk for t in tags} != set(locked.tags.values_list("pk", flat=True)):
+                fields.append("tags")
+        if not fields:
+            return claim
+        _bump(locked, **changed)
+        if "tags" in fields:
             locked.tags.set(tags)
-        _record(locked, EventKind.EDIT, actor, data={"fields": sorted(changes)})
+        _record(locked, EventKind.EDIT, actor, data={"fields": fields})
     claim.refresh_from_db()
     return claim
 
@@ -363,6 +403,8 @@ def assign(
         if not locked.is_open:
             raise GuardFailed(_("Closed claims are not assigned."))
         previous = locked.assignee_id
+        if previous == (assignee.pk if assignee else None):
+            return claim
         _bump(locked, assignee=assignee)
         _record(
             locked,
@@ -381,15 +423,20 @@ def get_or_create_article(
     *, actor: AbstractBaseUser | None, url: str, **fields
 ) -> Article:
     """One article per canonical link, whoever enters it first."""
-    article = Article.objects.filter(url=url).first()
-    if article is not None:
-        return article
+    if actor is not None:
+        _require(actor, "factcheck.add_article", _("You may not add articles."))
+    article = Article(url=url, **fields)
+    article.full_clean(validate_unique=False)
+    existing = Article.objects.filter(url=article.url).first()
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
-            return Article.objects.create(url=url, **fields)
+            article.save()
+            return article
     except IntegrityError:
         # A colleague saved the same link a moment ago: use theirs.
-        return Article.objects.get(url=url)
+        return Article.objects.get(url=article.url)
 
 
 def add_appearance(
@@ -402,6 +449,7 @@ def add_appearance(
 ) -> Appearance:
     if actor is not None:
         _require(actor, "factcheck.add_appearance", _("You may not add appearances."))
+    quote = _validate(Appearance(), {"quote": quote})["quote"]
     with transaction.atomic():
         Claim.objects.select_for_update().filter(pk=claim.pk).first()
         if is_first:
@@ -416,6 +464,18 @@ def add_appearance(
             Appearance.objects.filter(pk=appearance.pk).update(is_first=True)
             appearance.is_first = True
     return appearance
+
+
+def remove_appearance(appearance: Appearance, *, actor: AbstractBaseUser) -> None:
+    _require(actor, "factcheck.delete_appearance", _("You may not remove appearances."))
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=appearance.claim_id)
+        appearance.delete()
+        # The claim keeps a first appearance while it has any appearance at all.
+        if not claim.appearances.filter(is_first=True).exists():
+            earliest = claim.appearances.order_by("article__published_on", "pk").first()
+            if earliest is not None:
+                Appearance.objects.filter(pk=earliest.pk).update(is_first=True)
 
 
 # --- Evidence ---------------------------------------------------------------------
@@ -467,11 +527,18 @@ def remove_source(source: Source, *, actor: AbstractBaseUser) -> None:
 
 
 def _unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(text, allow_unicode=True)[:100].strip("-") or "fact-check"
+    base = _cut_at_word(slugify(text, allow_unicode=True), 80) or "fact-check"
     slug, n = base, 2
     while FactCheck.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _cut_at_word(slug: str, limit: int) -> str:
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
 
 
 def ensure_draft(claim: Claim) -> FactCheck:
@@ -481,7 +548,7 @@ def ensure_draft(claim: Claim) -> FactCheck:
         draft = FactCheck.objects.create(
             claim=claim,
             language=claim.language,
-            slug=_unique_slug(str(claim)[:60] or f"claim-{claim.pk}"),
+            slug=_unique_slug(claim.text or f"claim-{claim.pk}"),
         )
     return draft
 
@@ -516,12 +583,9 @@ def save_draft(
             )
         changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
         if claim.status in (Status.PUBLISHED, Status.RETRACTED):
-            if set(changed) & {*VERDICT_FIELDS, "slug", "language"}:
+            if changed:
                 raise GuardFailed(
-                    _(
-                        "The verdict, summary and body of a published fact-check "
-                        "change only with a public correction."
-                    )
+                    _("A published fact-check changes only with a public correction.")
                 )
         elif claim.status not in DRAFT_STATUSES and changed:
             raise GuardFailed(
@@ -531,12 +595,13 @@ def save_draft(
             changed["slug"] = _unique_slug(changed["slug"], exclude_pk=current.pk)
         if not changed:
             return current
+        changed = _validate(current, changed)
         FactCheck.objects.filter(pk=current.pk).update(
             **changed, updated_at=timezone.now(), version=F("version") + 1
         )
-        if claim.status in (Status.IN_RESEARCH, Status.IN_REVIEW):
-            # Writing the draft makes you one of its authors (four eyes on approval).
-            current.authors.add(actor)
+        # Writing the draft makes you one of its authors (four eyes on approval),
+        # whatever stage it is at.
+        current.authors.add(actor)
         _record(claim, EventKind.EDIT, actor, data={"factcheck": sorted(changed)})
     factcheck.refresh_from_db()
     return factcheck
@@ -582,6 +647,8 @@ def correct(
             k: (getattr(current, k).pk if k == "rating" else getattr(current, k))
             for k in changed
         }
+        changed = _validate(current, changed)
+        note = _validate(Correction(), {"note": note})["note"]
         correction = Correction.objects.create(
             factcheck=current, kind=kind, note=note, previous=previous, created_by=actor
         )

@@ -18,6 +18,7 @@ from factcheck.models import (
     SourceKind,
     Stance,
     Status,
+    Tag,
 )
 
 _seq = itertools.count(1)
@@ -143,3 +144,10 @@ def claim_at(
         draft_fields["retracted_at"] = timezone.now()
     ready_draft(placed, author=author, **draft_fields)
     return placed
+
+
+def tag(**fields) -> Tag:
+    n = next(_seq)
+    fields.setdefault("name", f"tag {n}")
+    fields.setdefault("slug", f"tag-{n}")
+    return Tag.objects.create(**fields)

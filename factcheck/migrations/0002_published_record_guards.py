@@ -1,7 +1,7 @@
 """Database guards behind the two editorial rules a bug could otherwise break.
 
 1. A published fact-check is never deleted, and its publication date never moves.
-2. Its verdict, summary and body change only together with a public Correction
+2. Its headline, verdict, summary and body change only with a public Correction
    written in the same transaction (Correction.created_at defaults to the
    transaction's now(), which is what the trigger looks for).
 
@@ -25,13 +25,13 @@ BEGIN
             RAISE EXCEPTION 'The first publication date of a fact-check never changes.'
                 USING ERRCODE = 'check_violation';
         END IF;
-        IF (NEW.rating_id, NEW.summary, NEW.body)
-               IS DISTINCT FROM (OLD.rating_id, OLD.summary, OLD.body)
+        IF (NEW.headline, NEW.rating_id, NEW.summary, NEW.body)
+               IS DISTINCT FROM (OLD.headline, OLD.rating_id, OLD.summary, OLD.body)
            AND NOT EXISTS (
                SELECT 1 FROM factcheck_correction c
                WHERE c.factcheck_id = NEW.id AND c.created_at = now()
            ) THEN
-            RAISE EXCEPTION 'A published verdict, summary or body changes only with a public correction.'
+            RAISE EXCEPTION 'A published headline, verdict, summary or body changes only with a public correction.'
                 USING ERRCODE = 'check_violation';
         END IF;
     END IF;
