@@ -5,7 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export PORT
+# Links printed and published by a local run point at the port it serves.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export PORT SITE_URL
 
 .PHONY: run test install lint format messages clean-data
 
@@ -30,7 +32,7 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install
 	$(BIN)/ruff format --check .
