@@ -9,7 +9,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PORT SITE_URL
 
-.PHONY: run test install lint format messages clean-data
+.PHONY: run test install lint format messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
+# The committed Arabic catalogue (locale/ar/LC_MESSAGES/django.po) compiled by Babel,
+# so no GNU gettext is needed; the .mo files are not committed.
+messages: install
+	$(BIN)/pybabel compile -d locale -D django
+
+run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	@# One process with threads: without REDIS_URL the page cache is per process,
+	@# and a purge must reach the process that serves the next request.
+	$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --worker-class gthread \
+		--workers 1 --threads 4 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-test: install
+test: install messages
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

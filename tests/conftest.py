@@ -1,8 +1,23 @@
 """Personas of the newsroom, built in code for every test that needs them."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the default language.
+
+    LocaleMiddleware activates a request's language for the rest of the thread, and
+    the test client serves requests in the test's own thread: after a test reads an
+    Arabic page, the next one in that worker would otherwise get Arabic messages.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

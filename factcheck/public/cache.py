@@ -1,0 +1,136 @@
+"""Whole public responses cached, for readers and for any CDN in front of them.
+
+Every cached response is stored under a key carrying the current *generation*, and
+`purge()` starts a new one. After a fact-check is published, corrected or retracted
+every page, list, feed and sitemap is therefore rendered afresh on its next request.
+That is coarser than tracking which page shows which fact-check, and it cannot miss
+one: a correction changes the home page, the list, the claimant's and tags' pages,
+the corrections log and the feeds at once.
+
+The generation lives in Django's cache, so it is shared by every process when the
+cache is Redis (REDIS_URL). The local-memory default is per process: there a purge
+reaches only the process that made the change, and other processes catch up when
+their copies expire (PAGE_SECONDS).
+"""
+
+import functools
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public:generation"
+# How long a rendered page is kept. Purges make changes visible at once; this only
+# bounds what a process that missed a purge (see above) can serve.
+PAGE_SECONDS = 10 * 60
+# What browsers and CDNs may reuse without asking; after that they revalidate
+# with If-None-Match / If-Modified-Since and usually get a 304.
+BROWSER_SECONDS = 60
+
+View = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    last_modified: float
+
+    @classmethod
+    def of(cls, response: HttpResponse) -> "CachedResponse":
+        return cls(
+            content=response.content,
+            headers=tuple(response.items()),
+            etag=quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+            last_modified=time.time(),
+        )
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response.headers[name] = value
+        return response
+
+
+def generation() -> str:
+    return cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None)
+
+
+def _new_generation() -> str:
+    return uuid.uuid4().hex
+
+
+def purge() -> None:
+    """Make every cached public response stale; call it after the change commits."""
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def _key(request: HttpRequest) -> str:
+    # The language is part of the key because unprefixed URLs (feeds) may render
+    # in a language chosen by the view, not by the path.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public:page:{generation()}:{get_language()}:{path}"
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    # Judged by the session cookie rather than request.user: reading the session
+    # costs a query and adds "Vary: Cookie", which would split every CDN entry.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that used a CSRF token is this visitor's, not everyone's.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def cached_public(view: View) -> View:
+    """Cache a public view's anonymous GET responses and answer conditional requests.
+
+    Anonymous GET and HEAD requests are served from the cache when a copy of this
+    generation exists, with Cache-Control, ETag and Last-Modified, and with 304 when
+    the reader already has that copy. Other requests (a signed-in editor checking
+    a change, a POST) go straight to the view.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True)
+            return response
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if not _cacheable(request, response):
+                return response
+            cached = CachedResponse.of(response)
+            cache.set(key, cached, PAGE_SECONDS)
+        response = cached.response()
+        response.headers["ETag"] = cached.etag
+        response.headers["Last-Modified"] = http_date(cached.last_modified)
+        patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+        return get_conditional_response(
+            request,
+            etag=cached.etag,
+            last_modified=int(cached.last_modified),
+            response=response,
+        )
+
+    return wrapper

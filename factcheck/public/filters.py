@@ -1,0 +1,101 @@
+"""Search and filters of the fact-check list, offered only over what is published.
+
+The choices themselves are public information: a claimant or a topic is offered
+only when it has a published fact-check, so a draft's claimant never shows up in
+a drop-down either.
+"""
+
+from django import forms
+from django.contrib.postgres.search import SearchRank
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from factcheck.models import Claimant, FactCheck, Language, Rating, Tag, search_query
+
+
+def with_published(queryset: QuerySet, link: str) -> QuerySet:
+    """The claimants or tags that at least one published fact-check points to."""
+    published = FactCheck.objects.published().filter(**{link: OuterRef("pk")})
+    return queryset.filter(Exists(published))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class FactCheckFilters(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    rating = forms.ChoiceField(label=_("Verdict"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    claimant = forms.ChoiceField(label=_("Who made the claim"), required=False)
+    tag = forms.ChoiceField(label=_("Topic"), required=False)
+    published_from = forms.DateField(
+        label=_("Published from"), required=False, widget=DateInput()
+    )
+    published_to = forms.DateField(
+        label=_("Published until"), required=False, widget=DateInput()
+    )
+
+    def __init__(self, data, *, language: str):
+        super().__init__(data, label_suffix="")
+        ratings = Rating.objects.all()
+        claimants = with_published(Claimant.objects.all(), "claim__claimant")
+        tags = with_published(Tag.objects.all(), "claim__tags")
+        self.fields["rating"].choices = [("", _("Any verdict"))] + [
+            (rating.slug, rating.label(language)) for rating in ratings
+        ]
+        self.fields["language"].choices = [("", _("Any language")), *Language.choices]
+        self.fields["claimant"].choices = [("", _("Anyone"))] + [
+            (claimant.slug, claimant.name) for claimant in claimants
+        ]
+        self.fields["tag"].choices = [("", _("Any topic"))] + [
+            (tag.slug, tag.name) for tag in tags
+        ]
+
+    @property
+    def is_filtering(self) -> bool:
+        """Whether the reader asked for anything, so the page offers to clear it."""
+        return self.is_bound and (bool(self.errors) or any(self.cleaned_data.values()))
+
+    @property
+    def is_narrowed(self) -> bool:
+        """Whether a filter beyond the search words is set (or wrong), so the page
+        shows the filters open."""
+        if not self.is_bound:
+            return False
+        return bool(self.errors) or any(
+            value for name, value in self.cleaned_data.items() if name != "q"
+        )
+
+    def filter(self, factchecks: QuerySet) -> QuerySet:
+        """The fact-checks matching every valid field; invalid fields are ignored
+        (the form shows their errors) rather than emptying the list."""
+        if not self.is_bound:
+            return factchecks
+        self.is_valid()
+        data = self.cleaned_data
+        lookups = {
+            "rating__slug": data.get("rating"),
+            "language": data.get("language"),
+            "claim__claimant__slug": data.get("claimant"),
+            "claim__tags__slug": data.get("tag"),
+            "published_at__date__gte": data.get("published_from"),
+            "published_at__date__lte": data.get("published_to"),
+        }
+        factchecks = factchecks.filter(**{k: v for k, v in lookups.items() if v})
+        text = data.get("q", "").strip()
+        if not text:
+            return factchecks
+        # The fact-check's own words, or the claim as it was made.
+        query = search_query(text)
+        return (
+            factchecks.filter(Q(search=query) | Q(claim__search=query))
+            .annotate(
+                rank=SearchRank(F("search"), query)
+                + SearchRank(F("claim__search"), query)
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )

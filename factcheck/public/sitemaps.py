@@ -1,0 +1,83 @@
+"""sitemap.xml: every published fact-check, and the pages that list them.
+
+Locations are absolute from SITE_URL rather than from the request's host, so the
+sitemap names the public site whichever host or proxy served it.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from factcheck.models import Claimant, FactCheck, Tag
+
+
+class PublicSitemap(Sitemap):
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None) -> str:
+        # A SITE_URL with a path (a site served under /factcheck) keeps it.
+        parts = urlsplit(settings.SITE_URL)
+        return parts.netloc + parts.path
+
+
+class FactCheckSitemap(PublicSitemap):
+    """Each fact-check exists in its own language only, at one canonical URL."""
+
+    def items(self):
+        return FactCheck.objects.published().order_by("-published_at", "-pk")
+
+    def lastmod(self, factcheck: FactCheck):
+        return factcheck.updated_at
+
+
+class TranslatedSitemap(PublicSitemap):
+    """Pages served under every interface language, each naming its translations."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(TranslatedSitemap):
+    # The submit form is left out: robots.txt keeps crawlers away from it.
+    pages = ("home", "factcheck_list", "methodology", "corrections", "about")
+
+    def items(self) -> tuple[str, ...]:
+        return self.pages
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+def with_published_factchecks(queryset):
+    """Claimants or tags with at least one published fact-check, and no others:
+    the page of a claimant whose only claim is a draft must not be advertised."""
+    published = FactCheck.objects.published().values("claim")
+    return queryset.filter(claims__in=published).distinct().order_by("slug")
+
+
+class ClaimantSitemap(TranslatedSitemap):
+    def items(self):
+        return with_published_factchecks(Claimant.objects.all())
+
+    def location(self, claimant: Claimant) -> str:
+        return reverse("claimant_detail", kwargs={"slug": claimant.slug})
+
+
+class TagSitemap(TranslatedSitemap):
+    def items(self):
+        return with_published_factchecks(Tag.objects.all())
+
+    def location(self, tag: Tag) -> str:
+        return reverse("tag_detail", kwargs={"slug": tag.slug})
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "factchecks": FactCheckSitemap,
+    "claimants": ClaimantSitemap,
+    "tags": TagSitemap,
+}

@@ -1,0 +1,203 @@
+"""The reader's pages.
+
+Every read goes through `FactCheck.objects.published()` (or `for_page()`, which
+builds on it) and `Correction.objects.public()`: a draft, a claim under review, an
+approved fact-check waiting for its publication time or a retracted one cannot
+reach a page by any other path. Each page runs a fixed number of queries however
+many fact-checks, sources, appearances or corrections there are; the tests pin them.
+"""
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Now
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from factcheck.claimreview import claim_review_json
+from factcheck.models import (
+    Claimant,
+    Correction,
+    CorrectionKind,
+    FactCheck,
+    Rating,
+    Status,
+    Tag,
+)
+from factcheck.public.cache import cached_public
+from factcheck.public.context import direction, home_links
+from factcheck.public.filters import FactCheckFilters
+
+LATEST = 10
+PER_PAGE = 20
+RELATED = 4
+
+
+def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def cards(factchecks: QuerySet) -> QuerySet:
+    """Fact-checks as a list shows them: without the bodies and search vectors,
+    the largest columns, which no card displays."""
+    return factchecks.defer("body", "search", "claim__search")
+
+
+@require_safe
+@cached_public
+def home(request: HttpRequest) -> HttpResponse:
+    latest = cards(FactCheck.objects.published())[:LATEST]
+    return render(request, "factcheck/home.html", {"latest": latest})
+
+
+@require_safe
+@cached_public
+def factcheck_list(request: HttpRequest) -> HttpResponse:
+    filters = FactCheckFilters(request.GET or None, language=get_language())
+    page = paginate(request, filters.filter(cards(FactCheck.objects.published())))
+    return render(
+        request, "factcheck/factcheck_list.html", {"filters": filters, "page": page}
+    )
+
+
+@require_safe
+@cached_public
+def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    factcheck = FactCheck.objects.for_page().filter(slug=slug).first()
+    if factcheck is None:
+        return retracted_or_404(request, slug)
+    if factcheck.language != get_language():
+        # One page per fact-check, under its own language, wherever a link came from.
+        return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
+    claim = factcheck.claim
+    tags = list(claim.tags.all())
+    shared = Q(claim__tags__in=tags)
+    if claim.claimant_id:
+        shared |= Q(claim__claimant=claim.claimant_id)
+    related = cards(
+        FactCheck.objects.published()
+        .exclude(pk=factcheck.pk)
+        .filter(pk__in=FactCheck.objects.filter(shared).values("pk"))
+    )[:RELATED]
+    url = factcheck.get_absolute_url()
+    return render(
+        request,
+        "factcheck/factcheck_detail.html",
+        {
+            "factcheck": factcheck,
+            "claim": claim,
+            "tags": tags,
+            "related": related,
+            "canonical_url": settings.SITE_URL + url,
+            "claim_review": claim_review_json(factcheck),
+            "page_language": factcheck.language,
+            "page_direction": direction(factcheck.language),
+            "language_links": home_links(url),
+        },
+    )
+
+
+def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
+    """A retracted fact-check's address answers 404, saying it was retracted and why.
+
+    Nothing of the retracted verdict, summary or body is shown: the public note is
+    what the newsroom chose to publish about it, and the corrections log lists it.
+    """
+    retraction = (
+        Correction.objects.public()
+        .filter(
+            kind=CorrectionKind.RETRACTION,
+            factcheck__slug=slug,
+            factcheck__claim__status=Status.RETRACTED,
+        )
+        .first()
+    )
+    if retraction is None:
+        raise Http404
+    return render(
+        request,
+        "factcheck/retracted.html",
+        {"retraction": retraction, "language_links": home_links()},
+        status=404,
+    )
+
+
+@require_safe
+@cached_public
+def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    claimant = get_object_or_404(Claimant, slug=slug)
+    page = paginate(
+        request, cards(FactCheck.objects.published()).filter(claim__claimant=claimant)
+    )
+    if not page.paginator.count:
+        # Someone whose only claims are in the queue is not public yet.
+        raise Http404
+    return render(
+        request, "factcheck/claimant_detail.html", {"claimant": claimant, "page": page}
+    )
+
+
+@require_safe
+@cached_public
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(
+        request, cards(FactCheck.objects.published()).filter(claim__tags=tag)
+    )
+    if not page.paginator.count:
+        raise Http404
+    return render(request, "factcheck/tag_detail.html", {"tag": tag, "page": page})
+
+
+@require_safe
+@cached_public
+def methodology(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "factcheck/methodology.html", {"ratings": Rating.objects.all()}
+    )
+
+
+@require_safe
+@cached_public
+def corrections(request: HttpRequest) -> HttpResponse:
+    # A fact-check scheduled for later is not public yet, nor are notes on it.
+    notes = Correction.objects.public().filter(factcheck__published_at__lte=Now())
+    return render(
+        request, "factcheck/corrections.html", {"page": paginate(request, notes)}
+    )
+
+
+@require_safe
+@cached_public
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "factcheck/about.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, with a language switcher that leads home rather than
+    back to the address that was not found."""
+    return render(request, "404.html", {"language_links": home_links()}, status=404)
+
+
+@require_safe
+@cached_public
+def rating_styles(request: HttpRequest) -> HttpResponse:
+    """The verdict badges' colours, from the rating scale administrators edit.
+
+    A stylesheet rather than inline styles, so the Content-Security-Policy can
+    refuse inline styles. Each badge's text is white or near-black, whichever
+    contrasts more with its colour: at least 4.5:1 whatever colour is chosen.
+    """
+    return render(
+        request,
+        "factcheck/ratings.css",
+        {"ratings": Rating.objects.all()},
+        content_type="text/css; charset=utf-8",
+    )
