@@ -28,6 +28,7 @@ from factcheck.models import (
     OPEN_STATUSES,
     TRANSITIONS,
     TRIAGE,
+    ApiToken,
     Appearance,
     Article,
     Claim,
@@ -99,6 +100,21 @@ class VersionedForm(forms.ModelForm):
                     params={"thing": self.instance._meta.verbose_name},
                 )
         return cleaned
+
+
+class RefusalsAsMessages:
+    """A service's refusal on save becomes a message on the same page.
+
+    It is raised under the row lock after the form validated (a race, or a rule
+    the form could not see). The admin's transaction rolled back: nothing saved.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 # --- Queue filters -------------------------------------------------------------------
@@ -295,7 +311,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     form = ClaimForm
     action_form = ActionForm
     list_display = [
@@ -517,15 +533,6 @@ class ClaimAdmin(admin.ModelAdmin):
                         changes={f: inline_form.cleaned_data[f] for f in changed},
                     )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.WorkflowError as exc:
-            # Raised under the row lock after the form validated (a race, or a rule
-            # the form could not see). The transaction rolled back: nothing saved.
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         claim = context.get("original")
         if claim is not None:
@@ -738,7 +745,7 @@ class CorrectionForm(VersionedForm):
 
 
 @admin.register(FactCheck)
-class FactCheckAdmin(admin.ModelAdmin):
+class FactCheckAdmin(RefusalsAsMessages, admin.ModelAdmin):
     list_display = ["headline", "rating", "language", "claim_status", "published_at"]
     list_filter = ["language", "rating", "claim__status"]
     search_fields = ["headline"]
@@ -776,6 +783,12 @@ class FactCheckAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a draft starts with research on its claim
+
+    def view_on_site(self, fc: FactCheck) -> str | None:
+        # Only a published fact-check has a public page; a draft's would be a 404.
+        if fc.published_at is None or fc.claim.status != Status.PUBLISHED:
+            return None
+        return fc.get_absolute_url()
 
     def has_delete_permission(self, request, obj=None):
         return False  # published fact-checks are retracted, never deleted
@@ -819,25 +832,32 @@ class FactCheckAdmin(admin.ModelAdmin):
                 changes=values,
             )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.WorkflowError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+
+class ReferenceAdmin(admin.ModelAdmin):
+    """Data that published pages show: saving it refreshes the public cache."""
+
+    def save_model(self, request, obj, form, change):
+        services.save_reference(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_reference(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.delete_reference(obj, actor=request.user)
 
 
 # --- Reference data ------------------------------------------------------------------
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(ReferenceAdmin):
     list_display = ["name", "domain", "language"]
     search_fields = ["name", "domain"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReferenceAdmin):
     list_display = ["title", "outlet", "language", "published_on"]
     list_filter = ["language", "outlet"]
     list_select_related = ["outlet"]
@@ -846,21 +866,22 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claimant)
-class ClaimantAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "same_as"]
+class ClaimantAdmin(ReferenceAdmin):
+    list_display = ["name", "kind", "role", "same_as"]
+    list_filter = ["kind"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ReferenceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReferenceAdmin):
     list_display = ["value", "label_en", "label_ar", "swatch"]
     ordering = ["value"]
     Media = AdminMedia
@@ -896,3 +917,66 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- API keys -------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    """Administrators issue a key for a user and see it once; they revoke it here."""
+
+    form = ApiTokenForm
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "state"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "prefix"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name"]
+        return ["user", "name", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A key is never edited: a different purpose gets a different key.
+        return [*self.readonly_fields, "user", "name"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked keys stay listed, for the record of who had access
+
+    @admin.display(description=_("State"))
+    def state(self, token: ApiToken) -> str:
+        return _("revoked") if token.revoked_at else _("active")
+
+    def save_model(self, request, obj, form, change):
+        token, key = services.issue_token(
+            form.cleaned_data["user"],
+            actor=request.user,
+            name=form.cleaned_data["name"],
+        )
+        obj.pk = token.pk
+        self.message_user(
+            request,
+            format_html(
+                "{} <code>{}</code> — {}",
+                _("The new key is"),
+                key,
+                _("copy it now: it is not stored and will not be shown again."),
+            ),
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.revoke_token(token, actor=request.user)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)

@@ -63,6 +63,7 @@ class ClaimantData:
     name: str
     role: str = ""
     same_as: str = ""
+    kind: str = "person"
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ Ukraine with drones.
 ARTICLES = (SEED_ARTICLE, ENGLISH_ARTICLE)
 
 CLAIMANTS = (
-    ClaimantData("al-diyar", "الديار", "صحيفة يومية لبنانية"),
+    ClaimantData("al-diyar", "الديار", "صحيفة يومية لبنانية", kind="organization"),
     ClaimantData(
         "yuri-ushakov",
         "يوري أوشاكوف",
@@ -299,7 +300,12 @@ CLAIMANTS = (
         "مساعد الرئيس الروسي",
         "https://en.wikipedia.org/wiki/Maxim_Oreshkin",
     ),
-    ClaimantData("levant-ledger", "Levant Ledger", "English-language news site"),
+    ClaimantData(
+        "levant-ledger",
+        "Levant Ledger",
+        "English-language news site",
+        kind="organization",
+    ),
 )
 
 TAGS = (

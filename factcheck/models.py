@@ -8,6 +8,7 @@ Writes that carry an editorial rule live in `factcheck/services.py`.
 import re
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -16,10 +17,12 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.db.models.functions import Coalesce, Now
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from factcheck.fields import (
     FORBIDDEN_CHARS_SQL,
@@ -157,8 +160,20 @@ class Article(models.Model):
         return self.title
 
 
+class ClaimantKind(models.TextChoices):
+    # ClaimReview's claim author is a schema.org Person or Organization.
+    PERSON = "person", _("Person")
+    ORGANIZATION = "organization", _("Organisation")
+
+
 class Claimant(models.Model):
     name = CleanCharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=ClaimantKind.choices,
+        default=ClaimantKind.PERSON,
+    )
     role = CleanCharField(_("role"), max_length=200, blank=True)
     same_as = HttpURLField(
         _("reference link"),
@@ -169,7 +184,12 @@ class Claimant(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = clean_text_constraint("claimant", "name", "role")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ClaimantKind.values), name="claimant_kind_valid"
+            ),
+            *clean_text_constraint("claimant", "name", "role"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -465,6 +485,14 @@ class Source(models.Model):
         return self.title
 
 
+class RatingQuerySet(models.QuerySet):
+    def scale_bounds(self) -> tuple[int | None, int | None]:
+        """(worst, best): the lowest and highest value of the scale, as ClaimReview
+        states them, read from the data because administrators edit the scale."""
+        bounds = self.aggregate(worst=Min("value"), best=Max("value"))
+        return bounds["worst"], bounds["best"]
+
+
 class Rating(models.Model):
     """One step of the published rating scale.
 
@@ -481,6 +509,8 @@ class Rating(models.Model):
     colour = models.CharField(
         _("colour"), max_length=7, help_text=_("Badge background, as #rrggbb.")
     )
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["value"]
@@ -517,6 +547,33 @@ class FactCheckQuerySet(models.QuerySet):
         return self.filter(
             claim__status=Status.PUBLISHED, published_at__lte=Now()
         ).select_related("claim__claimant", "rating")
+
+    def for_page(self):
+        """Published fact-checks with everything their public page shows, fetched
+        in a fixed number of queries however many sources, appearances, corrections,
+        authors or tags each has."""
+        return (
+            self.published()
+            .select_related("claim__claimant", "rating", "approved_by")
+            .prefetch_related(
+                Prefetch(
+                    "claim__appearances",
+                    queryset=Appearance.objects.select_related("article__outlet"),
+                ),
+                "claim__sources",
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.order_by("-created_at", "-pk"),
+                ),
+                Prefetch(
+                    "authors",
+                    queryset=get_user_model().objects.order_by(
+                        "first_name", "last_name", "pk"
+                    ),
+                ),
+                "claim__tags",
+            )
+        )
 
     def search(self, text: str):
         return self.filter(search=search_query(text))
@@ -601,6 +658,12 @@ class FactCheck(models.Model):
     def __str__(self) -> str:
         return self.headline or str(self.claim)
 
+    def get_absolute_url(self) -> str:
+        # A fact-check has one canonical page, under its own language's prefix,
+        # whatever language the page that links to it is in.
+        with override(self.language):
+            return reverse("factcheck_detail", kwargs={"slug": self.slug})
+
 
 class CorrectionKind(models.TextChoices):
     CORRECTION = "correction", _("Correction")
@@ -612,7 +675,7 @@ class CorrectionKind(models.TextChoices):
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(
-            factcheck__published_at__isnull=False,
+            factcheck__published_at__lte=Now(),
             factcheck__claim__status__in=(Status.PUBLISHED, Status.RETRACTED),
         ).select_related("factcheck")
 
@@ -701,3 +764,54 @@ class Event(models.Model):
         if self.kind == EventKind.TRANSITION:
             return f"{actor}: {self.from_status} → {self.to_status}"
         return f"{actor}: {self.get_kind_display()}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A newsroom system's key to the API, acting as one user with that user's role.
+
+    Only a SHA-256 of the key is stored: the key is shown once, when it is issued.
+    The key is 32 random bytes, so a fast hash is enough; nothing to brute-force.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens"
+    )
+    name = CleanCharField(
+        _("name"), max_length=100, help_text=_("What uses it, e.g. “CMS importer”.")
+    )
+    prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key_hash__regex=r"^[0-9a-f]{64}$"),
+                name="api_token_hash_is_sha256",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+def byline(user) -> str:
+    """How a colleague is named in public: their full name, never their login."""
+    if user is None:
+        return ""
+    return user.get_full_name() or str(_("Newsroom staff"))

@@ -7,7 +7,9 @@ transaction, records an Event, and defers side effects until after commit.
 """
 
 import datetime
+import hashlib
 import logging
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +27,7 @@ from factcheck.models import (
     RESEARCH,
     TRANSITIONS,
     TRIAGE,
+    ApiToken,
     Appearance,
     Article,
     Claim,
@@ -38,6 +41,7 @@ from factcheck.models import (
     Source,
     Status,
 )
+from factcheck.public.cache import purge as purge_public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +194,9 @@ def transition(
             to_status=to,
         )
         transaction.on_commit(lambda: _after_transition(event.pk))
+        if to in (Status.PUBLISHED, Status.RETRACTED):
+            # Readers see the change on their next request, on every page it shows on.
+            transaction.on_commit(purge_public_pages)
     claim.refresh_from_db()
     return claim
 
@@ -383,6 +390,9 @@ def update_claim(
         if "tags" in fields:
             locked.tags.set(tags)
         _record(locked, EventKind.EDIT, actor, data={"fields": fields})
+        if locked.status == Status.PUBLISHED:
+            # Tags and claimant show on public pages.
+            transaction.on_commit(purge_public_pages)
     claim.refresh_from_db()
     return claim
 
@@ -662,5 +672,55 @@ def correct(
             note=note,
             data={"kind": kind, "fields": sorted(changed)},
         )
+        transaction.on_commit(purge_public_pages)
     factcheck.refresh_from_db()
     return correction
+
+
+# --- Reference data ---------------------------------------------------------------
+
+
+def save_reference(instance, *, actor: AbstractBaseUser) -> None:
+    """Save a rating, claimant, tag, outlet or article edited by staff.
+
+    These have no editorial rule of their own, but published pages show them: the
+    cached pages are refreshed once the change commits.
+    """
+    with transaction.atomic():
+        instance.save()
+        transaction.on_commit(purge_public_pages)
+
+
+def delete_reference(instance, *, actor: AbstractBaseUser) -> None:
+    with transaction.atomic():
+        instance.delete()
+        transaction.on_commit(purge_public_pages)
+
+
+# --- API tokens -------------------------------------------------------------------
+
+
+def issue_token(
+    user: AbstractBaseUser, *, actor: AbstractBaseUser, name: str
+) -> tuple[ApiToken, str]:
+    """A new key for `user`; the plain key is returned once and never stored."""
+    _require(actor, "factcheck.add_apitoken", _("Only administrators issue API keys."))
+    key = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=hash_token_key(key))
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+def revoke_token(token: ApiToken, *, actor: AbstractBaseUser) -> None:
+    _require(
+        actor, "factcheck.change_apitoken", _("Only administrators revoke API keys.")
+    )
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token.refresh_from_db()
+
+
+def hash_token_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()

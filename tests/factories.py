@@ -7,9 +7,12 @@ from django.utils import timezone
 
 from factcheck import services
 from factcheck.models import (
+    Appearance,
     Article,
     Claim,
     Claimant,
+    Correction,
+    CorrectionKind,
     FactCheck,
     Language,
     Outlet,
@@ -151,3 +154,65 @@ def tag(**fields) -> Tag:
     fields.setdefault("name", f"tag {n}")
     fields.setdefault("slug", f"tag-{n}")
     return Tag.objects.create(**fields)
+
+
+def factcheck_at(
+    status: str, *, claim_fields: dict | None = None, **draft_fields
+) -> FactCheck:
+    """The fact-check of a claim placed in `status`, its draft written as given.
+
+    Unlike claim_at(), the headline, summary, body and rating given here are written
+    in the same update that dates the publication: once published, they change only
+    with a correction.
+    """
+    placed = claim(status, **(claim_fields or {}))
+    if status in (Status.APPROVED, Status.PUBLISHED, Status.RETRACTED):
+        draft_fields.setdefault(
+            "approved_by", user(f"approver{next(_seq)}", "Editors", password=None)
+        )
+        draft_fields.setdefault("approved_at", timezone.now())
+    if status in (Status.PUBLISHED, Status.RETRACTED):
+        draft_fields.setdefault("published_at", timezone.now())
+    if status == Status.RETRACTED:
+        draft_fields.setdefault("retracted_at", timezone.now())
+    return ready_draft(placed, **draft_fields)
+
+
+def correction(factcheck: FactCheck, **fields) -> Correction:
+    fields.setdefault("kind", CorrectionKind.CLARIFICATION)
+    fields.setdefault("note", "A clarification of the second paragraph.")
+    if "created_by" not in fields:
+        fields["created_by"] = factcheck.approved_by or user(f"corrector{next(_seq)}")
+    return Correction.objects.create(factcheck=factcheck, **fields)
+
+
+def public_factcheck(
+    language: str = Language.ARABIC,
+    *,
+    sources: int = 1,
+    appearances: int = 1,
+    corrections: int = 0,
+    tags: int = 1,
+    claim_fields: dict | None = None,
+    **draft_fields,
+) -> FactCheck:
+    """A published fact-check with as many sources, appearances (the first marked
+    first), corrections and tags as asked: what its public page shows."""
+    claim_fields = {"language": language, **(claim_fields or {})}
+    factcheck = factcheck_at(
+        Status.PUBLISHED, claim_fields=claim_fields, **draft_fields
+    )
+    claim = factcheck.claim
+    for n in range(1, sources):
+        source(claim, url=f"https://evidence.example/{next(_seq)}", title=f"Source {n}")
+    for n in range(appearances):
+        Appearance.objects.create(
+            claim=claim,
+            article=article(language=language, title=f"Where it was said {n}"),
+            quote=f"As quoted {n}",
+            is_first=n == 0,
+        )
+    for n in range(corrections):
+        correction(factcheck, note=f"Correction note {n}.")
+    claim.tags.add(*(tag() for _ in range(tags)))
+    return factcheck

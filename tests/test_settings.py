@@ -140,3 +140,25 @@ def test_it_lets_an_editor_log_in_and_see_the_queue_under_the_policy(client, edi
 
     assert queue.status_code == 200
     assert "Content-Security-Policy" in queue.headers
+
+
+@pytest.mark.django_db
+def test_it_locks_out_the_client_behind_the_proxy_not_the_proxy(
+    client, editor, settings
+):
+    settings.PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+
+    def attempt(password, reader):
+        return client.post(
+            LOGIN,
+            {"username": "layla", "password": password, "next": "/admin/"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=reader,
+        )
+
+    for _ in range(5):
+        attempt("wrong", "203.0.113.9")
+
+    assert attempt(PASSWORD, "203.0.113.9").status_code == 429
+    assert attempt(PASSWORD, "198.51.100.4").status_code == 302

@@ -62,6 +62,9 @@ ADMINISTRATOR = [
     "view_claimant",
     "change_claimant",
     "view_event",
+    "view_apitoken",
+    "add_apitoken",
+    "change_apitoken",
 ]
 ROLES = {
     "Fact-checkers": FACT_CHECKER,

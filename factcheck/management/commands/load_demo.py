@@ -170,6 +170,7 @@ class DemoDesk:
                     "name": data.name,
                     "role": data.role,
                     "same_as": data.same_as,
+                    "kind": data.kind,
                 },
             )[0]
             for data in demo_data.CLAIMANTS

@@ -1,0 +1,349 @@
+"""What the API shows and accepts. Every field list is explicit: nothing internal
+(notes, e-mails, assignees, workflow state of unpublished work) reaches the public
+serializers, and nothing the workflow owns (status, dates, approval) is writable."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from factcheck.claimreview import claim_review
+from factcheck.models import (
+    TRANSITIONS,
+    Appearance,
+    Article,
+    Claim,
+    Claimant,
+    Correction,
+    CorrectionKind,
+    FactCheck,
+    Outlet,
+    Rating,
+    Source,
+    Status,
+    Tag,
+    byline,
+)
+
+# --- Public ------------------------------------------------------------------------
+
+
+# Slugs may be Arabic; the generated pattern (ASCII \w in JSON Schema) would not say so.
+class PublicClaimantSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Claimant
+        fields = ["slug", "name", "role", "same_as"]
+
+
+class PublicRatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = [
+            "value",
+            "slug",
+            "label_en",
+            "label_ar",
+            "definition_en",
+            "definition_ar",
+            "colour",
+        ]
+
+
+class PublicAppearanceSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(source="article.url")
+    title = serializers.CharField(source="article.title")
+    outlet = serializers.CharField(source="article.outlet.name")
+    published_on = serializers.DateField(source="article.published_on")
+
+    class Meta:
+        model = Appearance
+        fields = ["url", "title", "outlet", "published_on", "quote", "is_first"]
+
+
+class PublicTagSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Tag
+        fields = ["slug", "name"]
+
+
+class PublicClaimSerializer(serializers.ModelSerializer):
+    claimant = PublicClaimantSerializer(allow_null=True)
+    appearances = PublicAppearanceSerializer(many=True)
+    tags = PublicTagSerializer(many=True)
+
+    class Meta:
+        model = Claim
+        fields = ["text", "language", "claimed_on", "claimant", "appearances", "tags"]
+
+
+class PublicSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["url", "title", "publisher", "kind", "stance", "excerpt"]
+
+
+class PublicCorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Correction
+        fields = ["kind", "note", "created_at"]
+
+
+class VerdictSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    label = serializers.CharField()
+    slug = serializers.CharField()
+    colour = serializers.CharField()
+
+
+class PublicFactCheckSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+    verdict = serializers.SerializerMethodField()
+    claim = PublicClaimSerializer()
+    sources = PublicSourceSerializer(many=True, source="claim.sources")
+    corrections = PublicCorrectionSerializer(many=True)
+    authors = serializers.SerializerMethodField()
+    approved_by = serializers.SerializerMethodField()
+    claim_review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FactCheck
+        fields = [
+            "slug",
+            "url",
+            "language",
+            "headline",
+            "summary",
+            "body",
+            "verdict",
+            "claim",
+            "sources",
+            "corrections",
+            "authors",
+            "approved_by",
+            "published_at",
+            "updated_at",
+            "claim_review",
+        ]
+
+    def get_url(self, fc: FactCheck) -> str:
+        return settings.SITE_URL + fc.get_absolute_url()
+
+    def get_verdict(self, fc: FactCheck) -> dict:
+        rating = fc.rating
+        return VerdictSerializer(
+            {
+                "value": rating.value,
+                "label": rating.label(fc.language),
+                "slug": rating.slug,
+                "colour": rating.colour,
+            }
+        ).data
+
+    def get_authors(self, fc: FactCheck) -> list[str]:
+        return [byline(author) for author in fc.authors.all()]
+
+    def get_approved_by(self, fc: FactCheck) -> str:
+        return byline(fc.approved_by)
+
+    def get_claim_review(self, fc: FactCheck) -> dict:
+        return claim_review(fc, scale_bounds=self.context.get("scale_bounds"))
+
+
+# --- Newsroom ----------------------------------------------------------------------
+
+
+class UsernameField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        super().__init__(**kwargs)
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    outlet = serializers.PrimaryKeyRelatedField(queryset=Outlet.objects.all())
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "outlet", "title", "language", "published_on", "text"]
+        extra_kwargs = {"url": {"validators": []}}  # an existing link is reused
+
+
+class AppearanceSerializer(serializers.ModelSerializer):
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+
+    class Meta:
+        model = Appearance
+        fields = ["id", "article", "quote", "is_first"]
+        read_only_fields = ["id"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as the queue shows it. Workflow fields are read-only."""
+
+    claimant = serializers.PrimaryKeyRelatedField(
+        queryset=Claimant.objects.all(), allow_null=True, required=False
+    )
+    tags = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Tag.objects.all(), required=False
+    )
+    assignee = UsernameField(read_only=True, allow_null=True)
+    appearances = AppearanceSerializer(many=True, read_only=True)
+    source_count = serializers.SerializerMethodField()
+    next_statuses = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "language",
+            "claimant",
+            "claimed_on",
+            "tags",
+            "priority",
+            "submitted_context",
+            "status",
+            "assignee",
+            "version",
+            "created_at",
+            "status_changed_at",
+            "appearances",
+            "source_count",
+            "next_statuses",
+        ]
+        read_only_fields = [
+            "status",
+            "assignee",
+            "version",
+            "created_at",
+            "status_changed_at",
+        ]
+
+    def get_source_count(self, claim: Claim) -> int:
+        return getattr(claim, "source_count", None) or claim.sources.count()
+
+    def get_next_statuses(self, claim: Claim) -> list[str]:
+        return list(TRANSITIONS[claim.status])
+
+
+class ClaimCreateSerializer(ClaimSerializer):
+    appearance = AppearanceSerializer(
+        required=False, help_text="Where the claim appeared (an article id and quote)."
+    )
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "appearance"]
+
+
+class ClaimUpdateSerializer(ClaimSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version you edited; a stale one answers 409. Or send If-Match.",
+    )
+
+    class Meta(ClaimSerializer.Meta):
+        read_only_fields = [
+            f for f in ClaimSerializer.Meta.read_only_fields if f != "version"
+        ]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    added_by = UsernameField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "claim",
+            "url",
+            "title",
+            "publisher",
+            "kind",
+            "stance",
+            "excerpt",
+            "added_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "claim", "added_by", "created_at"]
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(max_length=120, required=False)
+    rating = serializers.PrimaryKeyRelatedField(
+        queryset=Rating.objects.all(), allow_null=True, required=False
+    )
+    authors = UsernameField(many=True, read_only=True)
+    approved_by = UsernameField(read_only=True, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version you edited; a stale one answers 409. Or send If-Match.",
+    )
+
+    class Meta:
+        model = FactCheck
+        fields = [
+            "id",
+            "claim",
+            "headline",
+            "slug",
+            "rating",
+            "summary",
+            "body",
+            "language",
+            "version",
+            "authors",
+            "approved_by",
+            "approved_at",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "claim",
+            "language",
+            "authors",
+            "approved_by",
+            "approved_at",
+            "published_at",
+            "updated_at",
+        ]
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    created_by = UsernameField(read_only=True)
+
+    class Meta:
+        model = Correction
+        fields = ["id", "kind", "note", "previous", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class CorrectionCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[c for c in CorrectionKind.values if c != CorrectionKind.RETRACTION]
+    )
+    note = serializers.CharField(max_length=5000)
+    version = serializers.IntegerField(required=False)
+    headline = serializers.CharField(max_length=200, required=False)
+    rating = serializers.PrimaryKeyRelatedField(
+        queryset=Rating.objects.all(), required=False
+    )
+    summary = serializers.CharField(required=False)
+    body = serializers.CharField(required=False, allow_blank=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Status.values)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    version = serializers.IntegerField(
+        required=False, help_text="The version you acted on; a stale one answers 409."
+    )
+
+
+class AssignmentSerializer(serializers.Serializer):
+    assignee = UsernameField(
+        queryset=get_user_model().objects.filter(is_active=True), allow_null=True
+    )
