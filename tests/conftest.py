@@ -1,10 +1,32 @@
 """Personas of the newsroom, built in code for every test that needs them."""
 
+import os
+
 import pytest
 from django.conf import settings
 from django.utils import translation
 
 from tests import factories
+
+
+def _a_redis_database_per_worker() -> None:
+    """Parallel test workers each get their own Redis database.
+
+    They share one Redis server (CI's), and tests clear the cache and count
+    throttles and quotas in it; sharing one database, one worker's clear() or
+    counter would leak into another's test. Runs at import, before any cache is
+    opened.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if not worker or not cache["BACKEND"].startswith("django_redis"):
+        return
+    base, _, database = cache["LOCATION"].rpartition("/")
+    offset = int(worker.removeprefix("gw")) + 1
+    cache["LOCATION"] = f"{base}/{int(database or 0) + offset}"
+
+
+_a_redis_database_per_worker()
 
 
 @pytest.fixture(autouse=True)
