@@ -223,9 +223,37 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
 
-# Celery. With no CELERY_BROKER_URL the broker is kombu's filesystem transport under
-# .data/, which needs no server; production sets a Redis URL.
+# Celery. Tasks re-run rather than vanish: acknowledged only when done, and requeued when
+# the process running them dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+# The longest wait between two retries of a task (exponential back-off, capped).
+TASK_RETRY_BACKOFF_MAX = 600
+# A dead broker must never hang a web request: publishing a task gives up within
+# about a second.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+REDIS_BROKER_OPTIONS = {
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+    # Redis redelivers an unacknowledged task after this long. It must outlast the
+    # longest task plus its longest retry wait, or a slow task runs twice.
+    "visibility_timeout": 30 * 60,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# With no CELERY_BROKER_URL the broker is kombu's filesystem transport under .data/,
+# which needs no server; production sets a Redis URL.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 if not CELERY_BROKER_URL:
     _queue_dir = BASE_DIR / ".data" / "queue"
     CELERY_BROKER_URL = "filesystem://"
@@ -235,11 +263,6 @@ if not CELERY_BROKER_URL:
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
     }
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
 
 # The API (Django REST Framework). Default deny: every view needs a newsroom role
 # unless it opts in to public reading.

@@ -162,3 +162,16 @@ def test_it_locks_out_the_client_behind_the_proxy_not_the_proxy(
 
     assert attempt(PASSWORD, "203.0.113.9").status_code == 429
     assert attempt(PASSWORD, "198.51.100.4").status_code == 302
+
+
+def test_it_redelivers_a_task_only_after_it_could_have_finished_and_retried():
+    options = settings.REDIS_BROKER_OPTIONS
+    assert options["visibility_timeout"] > (
+        settings.CELERY_TASK_TIME_LIMIT + settings.TASK_RETRY_BACKOFF_MAX
+    )
+    assert options["socket_timeout"] <= 2
+    assert options["socket_connect_timeout"] <= 2
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
