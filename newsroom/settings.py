@@ -223,8 +223,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
 
-# Celery. Tasks re-run rather than vanish: acknowledged only when done, and requeued when
-# the process running them dies.
+# Celery. Tasks re-run rather than vanish: acknowledged only when done, and
+# requeued when the process running them dies.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
