@@ -90,7 +90,6 @@ def test_it_lists_published_fact_checks_with_only_public_fields(anonymous):  # n
         "version",
         "email",
         "status",
-        "@example",
     ):
         assert f'"{internal}"' not in body
 
@@ -247,7 +246,7 @@ def test_it_refuses_writes_to_public_endpoints(anonymous, method):  # noqa: F811
 
     response = getattr(anonymous, method)(f"{FACTCHECKS}{fc.slug}/", {}, format="json")
 
-    assert response.status_code in (403, 405)
+    assert response.status_code == 405  # read-only, not a matter of credentials
 
 
 def test_it_publishes_a_claimreview_datafeed_of_everything_published(

@@ -15,7 +15,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -225,9 +225,7 @@ def expected_version(request, current: int) -> int:
     try:
         return int(version)
     except (TypeError, ValueError) as exc:
-        raise s.serializers.ValidationError(
-            {"version": ["A whole number is required."]}
-        ) from exc
+        raise ValidationError({"version": ["A whole number is required."]}) from exc
 
 
 def with_version_etag(response: Response, version: int) -> Response:
