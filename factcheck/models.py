@@ -815,3 +815,11 @@ def byline(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or str(_("Newsroom staff"))
+
+
+def having_published_factchecks(queryset: models.QuerySet, link: str):
+    """The claimants or tags at least one published fact-check points to (`link`
+    is the path from a fact-check, e.g. "claim__claimant"). Anything else has no
+    public page, filter choice, sitemap entry or API listing."""
+    published = FactCheck.objects.published().filter(**{link: models.OuterRef("pk")})
+    return queryset.filter(models.Exists(published))

@@ -34,6 +34,7 @@ from factcheck.models import (
     Rating,
     Source,
     Status,
+    having_published_factchecks,
 )
 
 # --- Public ------------------------------------------------------------------------
@@ -172,8 +173,8 @@ class ClaimantViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        checked = FactCheck.objects.published().filter(claim__claimant=OuterRef("pk"))
-        return Claimant.objects.filter(Exists(checked)).order_by("name", "pk")
+        claimants = Claimant.objects.order_by("name", "pk")
+        return having_published_factchecks(claimants, "claim__claimant")
 
 
 class ClaimReviewFeedView(PublicResponseMixin, APIView):

@@ -7,16 +7,17 @@ a drop-down either.
 
 from django import forms
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.models import Claimant, FactCheck, Language, Rating, Tag, search_query
-
-
-def with_published(queryset: QuerySet, link: str) -> QuerySet:
-    """The claimants or tags that at least one published fact-check points to."""
-    published = FactCheck.objects.published().filter(**{link: OuterRef("pk")})
-    return queryset.filter(Exists(published))
+from factcheck.models import (
+    Claimant,
+    Language,
+    Rating,
+    Tag,
+    having_published_factchecks,
+    search_query,
+)
 
 
 class DateInput(forms.DateInput):
@@ -42,8 +43,10 @@ class FactCheckFilters(forms.Form):
     def __init__(self, data, *, language: str):
         super().__init__(data, label_suffix="")
         ratings = Rating.objects.all()
-        claimants = with_published(Claimant.objects.all(), "claim__claimant")
-        tags = with_published(Tag.objects.all(), "claim__tags")
+        claimants = having_published_factchecks(
+            Claimant.objects.all(), "claim__claimant"
+        )
+        tags = having_published_factchecks(Tag.objects.all(), "claim__tags")
         self.fields["rating"].choices = [("", _("Any verdict"))] + [
             (rating.slug, rating.label(language)) for rating in ratings
         ]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from factcheck.models import Claimant, FactCheck, Tag
+from factcheck.models import Claimant, FactCheck, Tag, having_published_factchecks
 
 
 class PublicSitemap(Sitemap):
@@ -52,16 +52,11 @@ class PageSitemap(TranslatedSitemap):
         return reverse(name)
 
 
-def with_published_factchecks(queryset):
-    """Claimants or tags with at least one published fact-check, and no others:
-    the page of a claimant whose only claim is a draft must not be advertised."""
-    published = FactCheck.objects.published().values("claim")
-    return queryset.filter(claims__in=published).distinct().order_by("slug")
-
-
 class ClaimantSitemap(TranslatedSitemap):
     def items(self):
-        return with_published_factchecks(Claimant.objects.all())
+        return having_published_factchecks(
+            Claimant.objects.all(), "claim__claimant"
+        ).order_by("slug")
 
     def location(self, claimant: Claimant) -> str:
         return reverse("claimant_detail", kwargs={"slug": claimant.slug})
@@ -69,7 +64,9 @@ class ClaimantSitemap(TranslatedSitemap):
 
 class TagSitemap(TranslatedSitemap):
     def items(self):
-        return with_published_factchecks(Tag.objects.all())
+        return having_published_factchecks(Tag.objects.all(), "claim__tags").order_by(
+            "slug"
+        )
 
     def location(self, tag: Tag) -> str:
         return reverse("tag_detail", kwargs={"slug": tag.slug})
