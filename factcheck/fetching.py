@@ -83,6 +83,15 @@ class Fetched:
     fetched_at: datetime
 
 
+_NETWORK_ERRORS = (
+    requests.Timeout,
+    requests.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    # Raised unwrapped by the body reads (read1), which bypass requests.
+    urllib3.exceptions.HTTPError,
+)
+
+
 def fetch(url: str) -> Fetched:
     allow_loopback = getattr(settings, "FETCH_ALLOW_LOOPBACK", False)
     timeout = (
@@ -102,16 +111,65 @@ def fetch(url: str) -> Fetched:
                 response.close()
         except InvalidIPAddress as exc:
             raise Refused(f"address not allowed: {exc}") from exc
-        except (
-            requests.Timeout,
-            requests.ConnectionError,
-            requests.exceptions.ChunkedEncodingError,
-            # Raised unwrapped by the body reads (read1), which bypass requests.
-            urllib3.exceptions.HTTPError,
-        ) as exc:
+        except _NETWORK_ERRORS as exc:
             raise FetchFailed(f"network error: {exc}", retryable=True) from exc
         except requests.RequestException as exc:
             raise FetchFailed(f"bad response: {exc}", retryable=False) from exc
+
+
+@dataclass(frozen=True)
+class Posted:
+    status: int
+    # The start of the receiver's answer, for the delivery log.
+    body: bytes
+
+
+# A receiver's answer is only logged; no need to hold more of it.
+POST_ANSWER_BYTES = 2048
+
+
+def post(url: str, *, body: bytes, headers: dict[str, str]) -> Posted:
+    """POST `body` to a partner's URL under the same address rules as fetch().
+
+    Redirects are not followed: a webhook that answers 3xx has moved, and the
+    partner must say where in their subscription, not the desk's first POST.
+    """
+    allow_loopback = getattr(settings, "FETCH_ALLOW_LOOPBACK", False)
+    timeout = (
+        getattr(settings, "FETCH_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+        getattr(settings, "FETCH_READ_TIMEOUT", READ_TIMEOUT),
+    )
+    deadline = time.monotonic() + getattr(
+        settings, "FETCH_TOTAL_TIMEOUT", TOTAL_TIMEOUT
+    )
+    with _session(allow_loopback=allow_loopback) as session:
+        try:
+            request = _prepare(session, url, method="POST", body=body)
+            request.headers.update(headers)
+            _check_url(request.url or "", allow_loopback)
+            response = session.send(
+                request, allow_redirects=False, stream=True, timeout=timeout
+            )
+            try:
+                answer = _read_start(response, POST_ANSWER_BYTES, deadline)
+                return Posted(status=response.status_code, body=answer)
+            finally:
+                response.close()
+        except InvalidIPAddress as exc:
+            raise Refused(f"address not allowed: {exc}") from exc
+        except _NETWORK_ERRORS as exc:
+            raise FetchFailed(f"network error: {exc}", retryable=True) from exc
+        except requests.RequestException as exc:
+            raise FetchFailed(f"bad response: {exc}", retryable=False) from exc
+
+
+def _read_start(response: requests.Response, limit: int, deadline: float) -> bytes:
+    answer = bytearray()
+    while len(answer) < limit and (chunk := response.raw.read1(limit)):
+        answer += chunk
+        if time.monotonic() > deadline:
+            raise FetchFailed("the answer took too long to arrive", retryable=True)
+    return bytes(answer[:limit])
 
 
 def _follow_redirects(
@@ -136,9 +194,11 @@ def _follow_redirects(
     raise Refused(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _prepare(session: requests.Session, url: str) -> requests.PreparedRequest:
+def _prepare(
+    session: requests.Session, url: str, *, method: str = "GET", body: bytes = b""
+) -> requests.PreparedRequest:
     try:
-        return session.prepare_request(requests.Request("GET", url))
+        return session.prepare_request(requests.Request(method, url, data=body or None))
     except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
         raise Refused(f"not a valid URL: {url!r}") from exc
 
@@ -232,7 +292,7 @@ def _session(*, allow_loopback: bool) -> requests.Session:
 
 
 def _user_agent() -> str:
-    return f"{settings.NEWSROOM_NAME} source archiver (+{settings.SITE_URL})"
+    return f"{settings.NEWSROOM_NAME} fact-check desk (+{settings.SITE_URL})"
 
 
 def _read(

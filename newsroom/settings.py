@@ -237,6 +237,8 @@ TASK_RETRY_BACKOFF_MAX = 600
 # A dead broker must never hang a web request: publishing a task gives up within
 # about a second.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A worker started before its broker waits for it instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REDIS_BROKER_OPTIONS = {
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
@@ -250,12 +252,36 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# The periodic jobs (celery beat). Each expires rather than piling up behind a
+# stopped worker: the next beat sends a fresh one.
+CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled": {
+        "task": "factcheck.tasks.publish_scheduled",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
+    "sweep": {
+        "task": "factcheck.tasks.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "check-links": {
+        "task": "factcheck.tasks.check_links",
+        "schedule": 60.0 * 60,
+        "options": {"expires": 60 * 60},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".data" / "celerybeat-schedule")
+)
 # With no CELERY_BROKER_URL the broker is kombu's filesystem transport under .data/,
 # which needs no server; production sets a Redis URL.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 if not CELERY_BROKER_URL:
     _queue_dir = BASE_DIR / ".data" / "queue"
+    # The transport expects its folders to exist.
+    (_queue_dir / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),

@@ -29,6 +29,45 @@ def _a_redis_database_per_worker() -> None:
 _a_redis_database_per_worker()
 
 
+def _an_in_memory_broker() -> None:
+    """Tasks enqueued by tests go to an in-process broker that no worker reads.
+
+    Nothing piles up in a real broker, and `enqueued` below can see what was sent.
+    The broker tests (test_worker_reliability.py) run real workers on Redis.
+    """
+    from newsroom.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}
+
+
+_an_in_memory_broker()
+
+
+@pytest.fixture
+def enqueued():
+    """Drain the in-memory broker: returns [(task name, args)] sent since last call."""
+    from newsroom.celery import app
+
+    def drain() -> list[tuple[str, list]]:
+        sent = []
+        with app.connection_for_write() as connection:
+            queue = connection.SimpleQueue(app.conf.task_default_queue)
+            while True:
+                try:
+                    message = queue.get(block=False)
+                except queue.Empty:
+                    break
+                args, _kwargs, _embed = message.decode()
+                sent.append((message.headers["task"], list(args)))
+                message.ack()
+            queue.close()
+        return sent
+
+    drain()
+    return drain
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Start every test in the default language.

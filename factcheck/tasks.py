@@ -1,0 +1,39 @@
+"""Celery tasks: thin. Each takes an id, and the service re-reads the database.
+
+The rules (what to fetch, when to retry, when to give up, what to record) live in
+factcheck/services.py. A task only turns "retry in N seconds" into a Celery retry;
+if that message is lost too, the job row is still pending and the sweeper resends.
+"""
+
+from celery import shared_task
+
+from factcheck import services
+
+
+@shared_task(bind=True)
+def archive_source(self, job_id: int) -> None:
+    retry_in = services.run_archive_job(job_id, lease=self.request.id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in, max_retries=None)
+
+
+@shared_task(bind=True)
+def deliver_webhook(self, delivery_id: int) -> None:
+    retry_in = services.run_delivery(delivery_id, lease=self.request.id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in, max_retries=None)
+
+
+@shared_task
+def publish_scheduled() -> int:
+    return len(services.publish_due())
+
+
+@shared_task
+def check_links() -> int:
+    return services.record_link_checks()
+
+
+@shared_task
+def sweep() -> int:
+    return services.sweep()
