@@ -9,7 +9,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PORT SITE_URL
 
-.PHONY: run test install lint format messages
+.PHONY: run test install lint format messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install messages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n auto
+
+# The desk at newsroom scale against Django's own ceiling (README, "Benchmark").
+# BENCH_SCALE=small|default|large; results in bench/results/latest.json.
+bench: install messages
+	$(BIN)/python -m bench
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -1,0 +1,142 @@
+"""`python -m bench`: build or reuse the dataset, measure, report.
+
+Settings come from the environment (the README's Benchmark section lists them):
+BENCH_SCALE, BENCH_REQUESTS, BENCH_FEED_SAMPLES, BENCH_DURATION, BENCH_WARMUP,
+BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_LOADGEN, BENCH_OUTPUT, BENCH_DATABASE.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+from django.conf import settings
+
+RESULTS = Path(__file__).with_name("results")
+# The query counts of each scale are compared with those of a smaller one, built
+# in its own database in the same run: a count that grows with the data is an N+1.
+REFERENCE_SCALE = {
+    "micro": "micro",
+    "tiny": "micro",
+    "small": "tiny",
+    "default": "small",
+    "large": "small",
+}
+
+
+def env_number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def prepare(scale: str) -> tuple[bool, float]:
+    """The scale's database, migrated and filled; (whether it was built, seconds)."""
+    from django.core.management import call_command
+
+    from bench import dataset
+    from bench.database import ensure_database
+
+    started = time.perf_counter()
+    name = ensure_database()
+    say(f"Database {name} ({scale} scale)")
+    call_command("migrate", interactive=False, verbosity=0)
+    built = dataset.ensure(scale)
+    if not built:
+        say("Reusing the dataset already generated at this scale.")
+    return built, time.perf_counter() - started
+
+
+def main() -> None:
+    django.setup()
+    from bench import inprocess, report, server
+    from bench.targets import addresses
+    from factcheck.public import cache
+
+    scale = settings.BENCH_SCALE
+    started = time.perf_counter()
+    output = Path(os.environ.get("BENCH_OUTPUT") or RESULTS / "latest.json")
+    built, generation_seconds = prepare(scale)
+    paths = addresses()
+
+    if os.environ.get("BENCH_ONLY") == "queries":
+        queries, _ = inprocess.measure(paths, requests=5, feed_samples=1)
+        output.write_text(json.dumps({"scale": scale, "queries": queries}))
+        return
+
+    say("In-process figures (a cache miss each):")
+    measured = time.perf_counter()
+    queries, latency = inprocess.measure(
+        paths,
+        requests=int(env_number("BENCH_REQUESTS", 100)),
+        feed_samples=int(env_number("BENCH_FEED_SAMPLES", 5)),
+        progress=report.say_page,
+    )
+    inprocess_seconds = time.perf_counter() - measured
+
+    reference = REFERENCE_SCALE[scale]
+    say(f"Query counts at {reference} scale, for comparison:")
+    reference_queries = reference_counts(reference)
+
+    cache.purge()
+    workers = int(env_number("BENCH_WORKERS", 2))
+    say(f"Throughput under gunicorn ({workers} sync workers):")
+    measured = time.perf_counter()
+    RESULTS.mkdir(exist_ok=True)
+    results = server.throughput(
+        paths,
+        workers=workers,
+        seconds=env_number("BENCH_DURATION", 10),
+        warm_up=env_number("BENCH_WARMUP", 2),
+        connections=int(env_number("BENCH_CONNECTIONS", 8)),
+        log=output.with_name("gunicorn.log"),
+        progress=report.say_load,
+    )
+    server_seconds = time.perf_counter() - measured
+
+    figures = report.figures(
+        scale=scale,
+        queries=queries,
+        latency=latency,
+        throughput=results,
+        reference=(reference, reference_queries),
+        run={
+            "load_generator": server.load.generator(),
+            "workers": workers,
+            "dataset_built": built,
+            "seconds": {
+                "dataset": round(generation_seconds, 1),
+                "in_process": round(inprocess_seconds, 1),
+                "server": round(server_seconds, 1),
+                "total": round(time.perf_counter() - started, 1),
+            },
+        },
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(report.table(figures))
+    say(f"Written to {output}")
+
+
+def reference_counts(scale: str) -> dict[str, int]:
+    """The same in-process query counts, in a fresh process on the other scale's
+    database (settings pick the database at start-up)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        counts = Path(scratch) / "queries.json"
+        env = {
+            **os.environ,
+            "BENCH_SCALE": scale,
+            "BENCH_ONLY": "queries",
+            "BENCH_OUTPUT": str(counts),
+        }
+        subprocess.run(
+            [sys.executable, "-m", "bench"], env=env, check=True, cwd=settings.BASE_DIR
+        )
+        return json.loads(counts.read_text())["queries"]
