@@ -8,6 +8,8 @@ from django.utils import translation
 
 from tests import factories
 
+pytest_plugins = ["tests.network"]
+
 
 def _a_redis_database_per_worker() -> None:
     """Parallel test workers each get their own Redis database.

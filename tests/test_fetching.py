@@ -16,6 +16,12 @@ from factcheck.fetching import Fetched, FetchFailed, Refused, fetch
 
 PUBLIC_IP = "93.184.216.34"
 
+
+@pytest.fixture(autouse=True)
+def _only_loopback(connections: list) -> None:
+    """Every test here runs with the connect guard of tests/network.py."""
+
+
 ARTICLE = """<!doctype html>
 <html lang="ar" dir="rtl">
 <head><title>عنوان الصفحة</title><style>p { color: red }</style></head>
@@ -31,41 +37,6 @@ ARTICLE = """<!doctype html>
 </body>
 </html>
 """
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    # "localhost" may resolve to ::1, which the loopback allowance does not open.
-    return "127.0.0.1", 0
-
-
-@pytest.fixture(autouse=True)
-def connections(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """Every address a fetch tried to connect to; only 127.0.0.1 is reached."""
-    attempts: list[tuple[str, int]] = []
-    real_connect = socket.socket.connect
-    real_create_connection = socket.create_connection
-
-    def connect(sock: socket.socket, address: tuple) -> None:
-        attempts.append((address[0], address[1]))
-        if address[0] != "127.0.0.1":
-            raise ConnectionRefusedError(f"test blocked a connect to {address[0]}")
-        real_connect(sock, address)
-
-    def create_connection(address: tuple, *args: object, **kwargs: object) -> object:
-        attempts.append((address[0], address[1]))
-        if address[0] != "127.0.0.1":
-            raise ConnectionRefusedError(f"test blocked a connect to {address[0]}")
-        return real_create_connection(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "create_connection", create_connection)
-    return attempts
-
-
-@pytest.fixture
-def loopback_allowed(settings) -> None:
-    settings.FETCH_ALLOW_LOOPBACK = True
 
 
 REFUSED_ADDRESSES = [
