@@ -27,13 +27,16 @@ install: $(VENV)/.installed
 messages: install
 	$(BIN)/pybabel compile -d locale -D django
 
+# Web, Celery worker and beat together (the Procfile's three processes); Ctrl-C
+# stops all three. Without CELERY_BROKER_URL the broker is a folder under .data/.
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@# One process with threads: without REDIS_URL the page cache is per process,
-	@# and a purge must reach the process that serves the next request.
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
+	$(BIN)/celery -A newsroom worker --loglevel INFO --concurrency 2 & \
+	$(BIN)/celery -A newsroom beat --loglevel INFO & \
 	$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --worker-class gthread \
-		--workers 1 --threads 4 --access-logfile - --forwarded-allow-ips 127.0.0.1
+		--workers 2 --threads 4 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 test: install messages
 	$(BIN)/ruff format --check .

@@ -12,7 +12,7 @@ pytest_plugins = ["tests.network"]
 
 
 def _a_redis_database_per_worker() -> None:
-    """Parallel test workers each get their own Redis database.
+    """Parallel test workers each get their own Redis database (or cache folder).
 
     They share one Redis server (CI's), and tests clear the cache and count
     throttles and quotas in it; sharing one database, one worker's clear() or
@@ -21,6 +21,10 @@ def _a_redis_database_per_worker() -> None:
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("FileBasedCache"):
+        # Not the running desk's cache, and one folder per test worker.
+        cache["LOCATION"] = str(settings.BASE_DIR / ".data" / f"test-cache-{worker}")
+        return
     if not worker or not cache["BACKEND"].startswith("django_redis"):
         return
     base, _, database = cache["LOCATION"].rpartition("/")
@@ -68,6 +72,14 @@ def enqueued():
 
     drain()
     return drain
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _an_empty_cache():
+    """Redis and the cache folder outlive a run; start each run from nothing."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,11 @@ That is coarser than tracking which page shows which fact-check, and it cannot m
 one: a correction changes the home page, the list, the claimant's and tags' pages,
 the corrections log and the feeds at once.
 
-The generation lives in Django's cache, so it is shared by every process when the
-cache is Redis (REDIS_URL). The local-memory default is per process: there a purge
-reaches only the process that made the change, and other processes catch up when
-their copies expire (PAGE_SECONDS).
+The generation lives in Django's cache, so a purge reaches every process that shares
+it: the web server's, and the Celery worker's when the scheduler publishes. That
+is Redis (REDIS_URL) in production and a folder under .data/ locally; a cache
+private to one process would leave the others serving stale pages until their
+copies expire (PAGE_SECONDS).
 """
 
 import functools
@@ -29,7 +30,7 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "public:generation"
 # How long a rendered page is kept. Purges make changes visible at once; this only
-# bounds what a process that missed a purge (see above) can serve.
+# bounds what a process that missed a purge (see above) could serve.
 PAGE_SECONDS = 10 * 60
 # What browsers and CDNs may reuse without asking; after that they revalidate
 # with If-None-Match / If-Modified-Since and usually get a 304.
