@@ -24,6 +24,7 @@ def _maintenance_connection() -> psycopg.Connection:
     database, as Django's test runner does, or else to the configured one (which
     need not exist: pytest-django works with a name it only prefixes)."""
     db = settings.DATABASES["default"]
+    configured = getattr(settings, "BENCH_MAINTENANCE_DATABASE", db["NAME"])
     params = {
         "host": db["HOST"] or None,
         "port": db["PORT"] or None,
@@ -34,7 +35,7 @@ def _maintenance_connection() -> psycopg.Connection:
     try:
         return psycopg.connect(dbname="postgres", **params)
     except psycopg.OperationalError:
-        return psycopg.connect(dbname=settings.BENCH_MAINTENANCE_DATABASE, **params)
+        return psycopg.connect(dbname=configured, **params)
 
 
 def ensure_database() -> str:

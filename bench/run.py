@@ -76,7 +76,7 @@ def main() -> None:
     queries, latency = inprocess.measure(
         paths,
         requests=int(env_number("BENCH_REQUESTS", 100)),
-        feed_samples=int(env_number("BENCH_FEED_SAMPLES", 5)),
+        feed_samples=int(env_number("BENCH_FEED_SAMPLES", 1)),
         progress=report.say_page,
     )
     inprocess_seconds = time.perf_counter() - measured
