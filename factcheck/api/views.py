@@ -139,6 +139,16 @@ class PublicFactCheckViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self):
         return FactCheck.objects.for_page()
 
+    def retrieve(self, request, *args, **kwargs):
+        self.factcheck = self.get_object()
+        return Response(self.get_serializer(self.factcheck).data)
+
+    def last_modified(self):
+        # One fact-check changed when it did: the newest change of all published
+        # fact-checks costs a scan of every one of them on each request.
+        factcheck = getattr(self, "factcheck", None)
+        return factcheck.updated_at if factcheck else super().last_modified()
+
     def get_serializer_context(self):
         # The scale's bounds, read once for every ClaimReview on the page.
         return {**super().get_serializer_context(), "scale_bounds": scale_bounds()}

@@ -7,11 +7,12 @@ a drop-down either.
 
 from django import forms
 from django.contrib.postgres.search import SearchRank
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from factcheck.models import (
     Claimant,
+    FactCheck,
     Language,
     Rating,
     Tag,
@@ -92,10 +93,20 @@ class FactCheckFilters(forms.Form):
         text = data.get("q", "").strip()
         if not text:
             return factchecks
-        # The fact-check's own words, or the claim as it was made.
+        # The fact-check's own words, or the claim as it was made. Each side is
+        # found through its own GIN index and the two sets of ids are united; an
+        # OR across the join would test every published row's vectors instead.
         query = search_query(text)
+        matching = (
+            FactCheck.objects.filter(search=query)
+            .order_by()
+            .values("pk")
+            .union(
+                FactCheck.objects.filter(claim__search=query).order_by().values("pk")
+            )
+        )
         return (
-            factchecks.filter(Q(search=query) | Q(claim__search=query))
+            factchecks.filter(pk__in=matching)
             .annotate(
                 rank=SearchRank(F("search"), query)
                 + SearchRank(F("claim__search"), query)
