@@ -4,10 +4,15 @@ Every save and every button here calls `factcheck.services`; nothing in this mod
 decides an editorial rule on its own. It decides only what to show to whom.
 """
 
+import ipaddress
+import json
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, F, OuterRef, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Substr, Trim
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -15,33 +20,45 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from factcheck import services
+from factcheck import fetching, services, webhooks
+from factcheck.fields import validate_http_url
 from factcheck.models import (
     NOTE_REQUIRED,
     OPEN_STATUSES,
+    RESEARCH,
     TRANSITIONS,
     TRIAGE,
     ApiToken,
     Appearance,
+    ArchiveJob,
     Article,
     Claim,
     Claimant,
     Correction,
     CorrectionKind,
+    Delivery,
+    DeliveryAttempt,
     Event,
     FactCheck,
+    JobState,
+    LinkStatus,
     Outlet,
     Rating,
     Source,
+    SourceArchive,
     Status,
+    Subscriber,
     Tag,
+    WebhookEvent,
 )
 
 # Verbs on the buttons and actions, one per target status.
@@ -66,6 +83,71 @@ def status_badge(claim: Claim) -> str:
         claim.status,
         claim.get_status_display(),
     )
+
+
+# Text on a colour, as the status badges; each passes 4.5:1 with white. Inline
+# until admin.css has link-* and job-* classes (the CSP allows inline styles).
+LINK_STATUS_COLOURS = {
+    LinkStatus.PENDING: "#475569",
+    LinkStatus.ARCHIVED: "#15803d",
+    LinkStatus.CHANGED: "#a16207",
+    LinkStatus.GONE: "#b91c1c",
+    LinkStatus.FAILED: "#b91c1c",
+}
+JOB_STATE_COLOURS = {
+    JobState.PENDING: "#475569",
+    JobState.RUNNING: "#1d4ed8",
+    JobState.DONE: "#15803d",
+    JobState.FAILED: "#b91c1c",
+}
+
+
+def _badge(kind: str, value: str, label: str, colour: str) -> str:
+    return format_html(
+        '<span class="status-badge {}-{}" style="background:{}">{}</span>',
+        kind,
+        value,
+        colour,
+        label,
+    )
+
+
+def link_badge(source: Source) -> str:
+    return _badge(
+        "link",
+        source.link_status,
+        source.get_link_status_display(),
+        LINK_STATUS_COLOURS[source.link_status],
+    )
+
+
+def job_badge(job: ArchiveJob | Delivery) -> str:
+    return _badge(
+        "job", job.state, job.get_state_display(), JOB_STATE_COLOURS[job.state]
+    )
+
+
+def local_time(moment) -> str:
+    """A time as the desk reads it: in the site's time zone, which is named."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def schedule_note(claim: Claim) -> str:
+    """“Scheduled for … by …” on an approved claim with a publication time.
+
+    Read from the annotations of ClaimAdmin.get_queryset, so the queue pays no
+    query per row for it.
+    """
+    when = getattr(claim, "scheduled_for", None)
+    if claim.status != Status.APPROVED or when is None:
+        return ""
+    return _("Scheduled for %(when)s by %(editor)s") % {
+        "when": local_time(when),
+        "editor": claim.scheduled_by,
+    }
 
 
 class VersionedForm(forms.ModelForm):
@@ -220,8 +302,27 @@ class AppearanceInline(admin.TabularInline):
 class SourceInline(admin.StackedInline):
     model = Source
     extra = 0
-    fields = [("url", "kind", "stance"), ("title", "publisher"), "excerpt"]
+    fields = [("url", "kind", "stance"), ("title", "publisher"), "excerpt", "link"]
+    readonly_fields = ["link"]
     verbose_name_plural = _("Sources")
+
+    @admin.display(description=_("Link"))
+    def link(self, source: Source) -> str:
+        # Broken evidence shows where the fact-checker works, not only in a report.
+        if source.pk is None:
+            return _("Archived after saving.")
+        since = (
+            format_html(" {} {}", _("since"), local_time(source.link_status_since))
+            if source.link_status_since
+            else ""
+        )
+        return format_html(
+            '{}{} · <a href="{}">{}</a>',
+            link_badge(source),
+            since,
+            reverse("admin:factcheck_source_change", args=[source.pk]),
+            _("Archives"),
+        )
 
     def _draft(self, obj) -> bool:
         return obj is None or obj.status in services.DRAFT_STATUSES
@@ -356,7 +457,19 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     Media = AdminMedia
 
     def get_queryset(self, request):
-        return Claim.objects.queue()
+        scheduler = "factcheck__publish_scheduled_by__"
+        full_name = Trim(
+            Concat(
+                F(scheduler + "first_name"),
+                Value(" "),
+                F(scheduler + "last_name"),
+                output_field=CharField(),
+            )
+        )
+        return Claim.objects.queue().annotate(
+            scheduled_for=F("factcheck__publish_at"),
+            scheduled_by=Coalesce(NullIf(full_name, Value("")), scheduler + "username"),
+        )
 
     def get_ordering(self, request):
         return ["is_closed", "-priority", "created_at", "pk"]
@@ -427,7 +540,12 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, claim: Claim) -> str:
-        return status_badge(claim)
+        note = schedule_note(claim)
+        if not note:
+            return status_badge(claim)
+        return format_html(
+            '{} <small class="schedule-note">{}</small>', status_badge(claim), note
+        )
 
     @admin.display(description=_("Age"), ordering="created_at")
     def age(self, claim: Claim) -> str:
@@ -548,19 +666,30 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
                 "admin:factcheck_claim_transition", args=[claim.pk]
             )
             context["can_take"] = claim.is_open and claim.assignee_id != request.user.pk
+            context["schedule_note"] = schedule_note(claim)
+            if claim.status == Status.APPROVED and self.has_publish_permission(request):
+                context["schedule_form"] = ScheduleForm(claim=claim)
+                context["schedule_url"] = reverse(
+                    "admin:factcheck_claim_schedule", args=[claim.pk]
+                )
         return super().render_change_form(request, context, add, change, **kwargs)
 
     # --- Workflow buttons on the claim page
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.transition_view)
+        transition = self.admin_site.admin_view(self.transition_view)
+        schedule = self.admin_site.admin_view(self.schedule_view)
         return [
-            path("<int:pk>/transition/", view, name="factcheck_claim_transition"),
+            path("<int:pk>/transition/", transition, name="factcheck_claim_transition"),
+            path("<int:pk>/schedule/", schedule, name="factcheck_claim_schedule"),
             *super().get_urls(),
         ]
 
     def transition_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _transition_view(self, request, pk)
+
+    def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _schedule_view(self, request, pk)
 
     # --- Actions on the queue
 
@@ -687,6 +816,99 @@ def _transition_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):
             messages.SUCCESS,
         )
     return HttpResponseRedirect(back)
+
+
+class ScheduleForm(forms.Form):
+    """When an approved fact-check goes out, or that it no longer waits for a time."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Which button was pressed; a form sent with Enter schedules.
+    do = forms.ChoiceField(
+        choices=[("schedule", _("Schedule")), ("cancel", _("Cancel"))],
+        required=False,
+    )
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": claim.version,
+                "publish_at": getattr(claim, "scheduled_for", None),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # A naive datetime-local value is read in the current time zone, which is
+        # the site's (settings.TIME_ZONE): nothing activates another one.
+        self.fields["publish_at"].help_text = _(
+            "Date and time in the site's time zone, %(zone)s. The fact-check is "
+            "published then, in your name, if it is still approved."
+        ) % {"zone": timezone.get_current_timezone_name()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("do") == "cancel":
+            cleaned["publish_at"] = None
+            return cleaned
+        when = cleaned.get("publish_at")
+        if "publish_at" in self.errors:
+            return cleaned
+        if when is None:
+            self.add_error("publish_at", _("Choose the date and time to publish."))
+        elif when <= timezone.now():
+            self.add_error(
+                "publish_at",
+                _("Choose a time in the future; to publish now, use Publish."),
+            )
+        return cleaned
+
+
+def _schedule_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):
+    claim = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    if not model_admin.has_publish_permission(request):
+        raise PermissionDenied
+    back = reverse("admin:factcheck_claim_change", args=[pk])
+    if request.method != "POST":
+        form = ScheduleForm(claim=claim)
+    else:
+        form = ScheduleForm(request.POST, claim=claim)
+        if form.is_valid():
+            when = form.cleaned_data["publish_at"]
+            try:
+                services.schedule_publication(
+                    claim,
+                    actor=request.user,
+                    publish_at=when,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.WorkflowError as exc:
+                model_admin.message_user(request, exc.message, messages.ERROR)
+            else:
+                done = (
+                    _("Publication scheduled for %(when)s.")
+                    % {"when": local_time(when)}
+                    if when
+                    else _("Scheduled publication cancelled.")
+                )
+                model_admin.message_user(request, done, messages.SUCCESS)
+            return HttpResponseRedirect(back)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Schedule publication"),
+        "opts": Claim._meta,
+        "original": claim,
+        "form": form,
+        "schedule_note": schedule_note(claim),
+        "back_url": back,
+    }
+    return TemplateResponse(request, "admin/factcheck/claim/schedule.html", context)
 
 
 # --- Published fact-checks and their corrections ------------------------------------
@@ -980,3 +1202,485 @@ class ApiTokenAdmin(RefusalsAsMessages, admin.ModelAdmin):
         for token in queryset:
             services.revoke_token(token, actor=request.user)
         self.message_user(request, _("Revoked."), messages.SUCCESS)
+
+
+# --- Background work: source archives -------------------------------------------
+
+# The choice an editor wants on a Monday morning: every source to look at again.
+NEEDS_ATTENTION = (LinkStatus.GONE, LinkStatus.FAILED, LinkStatus.CHANGED)
+PREVIEW_CHARS = 300
+
+
+class LinkStatusFilter(admin.SimpleListFilter):
+    title = _("link status")
+    parameter_name = "link"
+    BROKEN_OR_CHANGED = "broken_or_changed"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.BROKEN_OR_CHANGED, _("Broken or changed (any of the three below)")),
+            *((s, LinkStatus(s).label) for s in NEEDS_ATTENTION),
+            (LinkStatus.ARCHIVED, LinkStatus.ARCHIVED.label),
+            (LinkStatus.PENDING, LinkStatus.PENDING.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.BROKEN_OR_CHANGED:
+            return queryset.filter(link_status__in=NEEDS_ATTENTION)
+        if self.value() in LinkStatus.values:
+            return queryset.filter(link_status=self.value())
+        return queryset
+
+
+def external_link(url: str) -> str:
+    if not url.startswith(("https://", "http://")):
+        return url
+    return format_html(
+        '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>',
+        url,
+        Truncator(url).chars(80),
+    )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A record the workers wrote: shown as it is, never edited by hand."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SourceArchiveInline(ReadOnlyInline):
+    model = SourceArchive
+    fields = [
+        "fetched_at",
+        "final_link",
+        "status_code",
+        "content_type",
+        "sha256",
+        "text_preview",
+    ]
+    verbose_name_plural = _("Archives")
+
+    def get_queryset(self, request):
+        # A page's text may run to megabytes: read only what the preview shows.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("text")
+            .annotate(preview=Substr("text", 1, PREVIEW_CHARS + 1))
+        )
+
+    @admin.display(description=_("final link"))
+    def final_link(self, archive: SourceArchive) -> str:
+        return external_link(archive.final_url)
+
+    @admin.display(description=_("text"))
+    def text_preview(self, archive: SourceArchive) -> str:
+        preview = Truncator(archive.preview).chars(PREVIEW_CHARS)
+        return format_html('<span dir="auto">{}</span>', preview) if preview else "—"
+
+
+class ArchiveJobInline(ReadOnlyInline):
+    model = ArchiveJob
+    fields = [
+        "state_badge",
+        "reason",
+        "attempts",
+        "error",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    verbose_name_plural = _("Archive jobs")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
+
+    @admin.display(description=_("state"))
+    def state_badge(self, job: ArchiveJob) -> str:
+        return job_badge(job)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """Every source and the state of its link, to find evidence that went away.
+
+    Read-only: sources are added and edited on their claim's page, through the
+    services. The one thing done here is asking for a fresh archive.
+    """
+
+    list_display = [
+        "title",
+        "claim_link",
+        "url_link",
+        "link_state",
+        "link_status_since",
+        "archived_at",
+        "checked_at",
+    ]
+    list_display_links = ["title"]
+    list_filter = [LinkStatusFilter]
+    search_fields = ["title", "url"]
+    search_help_text = _("Search by title or link.")
+    show_full_result_count = False
+    ordering = ["-pk"]
+    actions = ["rearchive"]
+    inlines = [SourceArchiveInline, ArchiveJobInline]
+    fields = [
+        "claim_link",
+        "url_link",
+        "title",
+        "publisher",
+        "kind",
+        "stance",
+        "excerpt",
+        "link_state",
+        "link_status_since",
+        "archived_at",
+        "checked_at",
+        "added_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim", "added_by")
+
+    def _claim_column(self, request) -> str:
+        # Administrators see sources but not the queue: no link to a page they
+        # would be refused.
+        return (
+            "claim_link" if request.user.has_perm("factcheck.view_claim") else "claim"
+        )
+
+    def get_list_display(self, request):
+        column = self._claim_column(request)
+        return [column if f == "claim_link" else f for f in self.list_display]
+
+    def get_fields(self, request, obj=None):
+        column = self._claim_column(request)
+        return [column if f == "claim_link" else f for f in self.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # a source is added on its claim's page
+
+    def has_change_permission(self, request, obj=None):
+        return False  # edited on its claim's page, where the draft rules apply
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_research_permission(self, request) -> bool:
+        return request.user.has_perm(RESEARCH)
+
+    @admin.display(description=_("claim"), ordering="claim")
+    def claim_link(self, source: Source) -> str:
+        url = reverse("admin:factcheck_claim_change", args=[source.claim_id])
+        return format_html('<a href="{}" dir="auto">{}</a>', url, str(source.claim))
+
+    @admin.display(description=_("link"), ordering="url")
+    def url_link(self, source: Source) -> str:
+        return external_link(source.url)
+
+    @admin.display(description=_("link status"), ordering="link_status")
+    def link_state(self, source: Source) -> str:
+        return link_badge(source)
+
+    @admin.action(
+        description=_("Re-archive the selected sources"), permissions=["research"]
+    )
+    def rearchive(self, request, queryset):
+        asked = 0
+        for source in queryset.order_by("pk"):
+            try:
+                services.rearchive(source, actor=request.user)
+                asked += 1
+            except services.WorkflowError as exc:
+                self.message_user(
+                    request,
+                    _("Source %(pk)d not re-archived: %(why)s")
+                    % {"pk": source.pk, "why": exc.message},
+                    messages.ERROR,
+                )
+        if asked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d source will be archived again shortly.",
+                    "%(n)d sources will be archived again shortly.",
+                    asked,
+                )
+                % {"n": asked},
+                messages.SUCCESS,
+            )
+
+
+# --- Background work: webhooks --------------------------------------------------
+
+
+def _is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    # The rules of fetching._is_public, without its test-only loopback opening.
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return _is_public_address(address.ipv4_mapped)
+        if int(address) < 2**32 or address.is_site_local:
+            return False
+    return address.is_global and not (address.is_reserved or address.is_multicast)
+
+
+def address_refusal(url: str) -> str | None:
+    """Why the desk will not post to this URL, or None.
+
+    Scheme, credentials and syntax are the link field's own rules
+    (validate_http_url); this adds the fetcher's: ports 80 and 443 only, and no
+    address that is not on the public internet. A host name is resolved only
+    when a delivery is sent, where the fetcher refuses a private answer too.
+    """
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return _("The port is not a number.")
+    if port is not None and port not in fetching.ALLOWED_PORTS:
+        return _(
+            "Only the standard ports are allowed (443 for https, 80 for http), "
+            "not %(port)d."
+        ) % {"port": port}
+    host = (parts.hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return _("“%(host)s” is this machine, not a partner's address.") % {
+            "host": host
+        }
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if not _is_public_address(address):
+        return _(
+            "“%(host)s” is not a public internet address (it is loopback, private, "
+            "link-local or reserved); the desk only posts to public addresses."
+        ) % {"host": host}
+    return None
+
+
+class SubscriberForm(forms.ModelForm):
+    # The secret is not a field: it is generated, and nobody chooses it.
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = ["name", "url", "events", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        validate_http_url(url)
+        refusal = address_refusal(url)
+        if refusal:
+            raise ValidationError(refusal, code="address")
+        return url
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """Partners told by webhook. Administrators manage them; editors may look."""
+
+    form = SubscriberForm
+    list_display = ["name", "url", "event_list", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            fields = ["name", "url", "event_list", "is_active"]
+        else:
+            fields = ["name", "url", "events", "is_active"]
+        if obj is None:
+            return fields
+        return [*fields, self._secret_field(request, obj), "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["event_list", self._secret_field(request, obj), "created_at"]
+
+    def _secret_field(self, request, obj) -> str:
+        # Editors may see who is told what; only who manages partners sees the key.
+        if self.has_change_permission(request, obj):
+            return "signing_secret"
+        return "signing_secret_hidden"
+
+    @admin.display(description=_("events"))
+    def event_list(self, subscriber: Subscriber) -> str:
+        labels = dict(WebhookEvent.choices)
+        return ", ".join(str(labels.get(e, e)) for e in subscriber.events)
+
+    @admin.display(description=_("signing secret"))
+    def signing_secret(self, subscriber: Subscriber) -> str:
+        return format_html(
+            '<code class="secret">{}</code><div class="help">{} {}</div>',
+            subscriber.secret,
+            _(
+                "Give it to the partner privately. Each delivery is a JSON POST "
+                "with the headers %(ts)s (Unix seconds) and %(sig)s: "
+                "sha256=<hex>, the HMAC-SHA256 of “<timestamp>.<body>” (the raw "
+                "request body) keyed with this secret."
+            )
+            % {
+                "ts": webhooks.TIMESTAMP_HEADER,
+                "sig": webhooks.SIGNATURE_HEADER,
+            },
+            _(
+                "The partner recomputes it, compares in constant time and refuses a "
+                "timestamp more than five minutes old; %(id)s is the same on every "
+                "retry of one delivery, to ignore duplicates."
+            )
+            % {"id": webhooks.DELIVERY_HEADER},
+        )
+
+    @admin.display(description=_("signing secret"))
+    def signing_secret_hidden(self, subscriber: Subscriber) -> str:
+        return _("Shown to administrators only.")
+
+    def response_post_save_add(self, request, obj):
+        self.message_user(
+            request,
+            _("Give the partner its signing secret, shown below."),
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:factcheck_subscriber_change", args=[obj.pk])
+        )
+
+
+class DeliveryAttemptInline(ReadOnlyInline):
+    model = DeliveryAttempt
+    fields = ["number", "started_at", "duration_ms", "status_code", "error"]
+    verbose_name_plural = _("Attempts")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """What was sent to partners and how it went. Read-only; failed deliveries
+    can be sent again."""
+
+    list_display = [
+        "created_at",
+        "subscriber",
+        "kind",
+        "state_badge",
+        "attempts",
+        "delivered_at",
+        "last_error",
+    ]
+    list_display_links = ["created_at"]
+    list_filter = ["state", "kind", "subscriber"]
+    show_full_result_count = False
+    actions = ["send_again"]
+    inlines = [DeliveryAttemptInline]
+    fields = [
+        "subscriber",
+        "kind",
+        "key",
+        "state_badge",
+        "attempts",
+        "error",
+        "created_at",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "delivered_at",
+        "run_after",
+        "payload_json",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Payloads are only read on a delivery's own page (one query more there).
+        return (
+            super().get_queryset(request).select_related("subscriber").defer("payload")
+        )
+
+    def has_add_permission(self, request):
+        return False  # deliveries are recorded with the event they report
+
+    def has_change_permission(self, request, obj=None):
+        return False  # written by the workers; "Send again" is the only change
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what partners were told
+
+    def has_redeliver_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.change_delivery")
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_badge(self, delivery: Delivery) -> str:
+        return job_badge(delivery)
+
+    @admin.display(description=_("last error"))
+    def last_error(self, delivery: Delivery) -> str:
+        return Truncator(delivery.error).chars(80) or "—"
+
+    @admin.display(description=_("payload"))
+    def payload_json(self, delivery: Delivery) -> str:
+        text = json.dumps(
+            delivery.payload, indent=2, ensure_ascii=False, sort_keys=True
+        )
+        return format_html('<pre class="payload" dir="ltr">{}</pre>', text)
+
+    @admin.action(description=_("Send again"), permissions=["redeliver"])
+    def send_again(self, request, queryset):
+        sent = 0
+        for delivery in queryset.order_by("pk"):
+            if delivery.state != JobState.FAILED:
+                self.message_user(
+                    request,
+                    _(
+                        "Delivery %(pk)d not sent again: only a failed delivery is "
+                        "(this one is “%(state)s”)."
+                    )
+                    % {"pk": delivery.pk, "state": delivery.get_state_display()},
+                    messages.WARNING,
+                )
+                continue
+            try:
+                services.redeliver(delivery, actor=request.user)
+                sent += 1
+            except services.WorkflowError as exc:
+                self.message_user(
+                    request,
+                    _("Delivery %(pk)d not sent again: %(why)s")
+                    % {"pk": delivery.pk, "why": exc.message},
+                    messages.ERROR,
+                )
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d delivery will be sent again shortly.",
+                    "%(n)d deliveries will be sent again shortly.",
+                    sent,
+                )
+                % {"n": sent},
+                messages.SUCCESS,
+            )
