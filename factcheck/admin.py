@@ -306,7 +306,7 @@ class SourceInline(admin.StackedInline):
     readonly_fields = ["link"]
     verbose_name_plural = _("Sources")
 
-    @admin.display(description=_("Link"))
+    @admin.display(description=_("Link status"))
     def link(self, source: Source) -> str:
         # Broken evidence shows where the fact-checker works, not only in a report.
         if source.pk is None:
@@ -870,7 +870,9 @@ class ScheduleForm(forms.Form):
         return cleaned
 
 
-def _schedule_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):
+def _schedule_view(
+    model_admin: ClaimAdmin, request: HttpRequest, pk: int
+) -> HttpResponse:
     claim = get_object_or_404(model_admin.get_queryset(request), pk=pk)
     if not model_admin.has_publish_permission(request):
         raise PermissionDenied
@@ -1299,7 +1301,7 @@ class ArchiveJobInline(ReadOnlyInline):
         "reason",
         "attempts",
         "error",
-        "requested_by",
+        "requested_by_name",
         "created_at",
         "started_at",
         "finished_at",
@@ -1312,6 +1314,10 @@ class ArchiveJobInline(ReadOnlyInline):
     @admin.display(description=_("state"))
     def state_badge(self, job: ArchiveJob) -> str:
         return job_badge(job)
+
+    @admin.display(description=_("asked for by"))
+    def requested_by_name(self, job: ArchiveJob) -> str:
+        return str(job.requested_by) if job.requested_by_id else "—"
 
 
 @admin.register(Source)
@@ -1351,7 +1357,7 @@ class SourceAdmin(admin.ModelAdmin):
         "link_status_since",
         "archived_at",
         "checked_at",
-        "added_by",
+        "added_by_name",
         "created_at",
     ]
     readonly_fields = fields
@@ -1363,7 +1369,9 @@ class SourceAdmin(admin.ModelAdmin):
         # Administrators see sources but not the queue: no link to a page they
         # would be refused.
         return (
-            "claim_link" if request.user.has_perm("factcheck.view_claim") else "claim"
+            "claim_link"
+            if request.user.has_perm("factcheck.view_claim")
+            else "claim_name"
         )
 
     def get_list_display(self, request):
@@ -1393,6 +1401,15 @@ class SourceAdmin(admin.ModelAdmin):
     def claim_link(self, source: Source) -> str:
         url = reverse("admin:factcheck_claim_change", args=[source.claim_id])
         return format_html('<a href="{}" dir="auto">{}</a>', url, str(source.claim))
+
+    @admin.display(description=_("claim"), ordering="claim")
+    def claim_name(self, source: Source) -> str:
+        return format_html('<span dir="auto">{}</span>', str(source.claim))
+
+    @admin.display(description=_("added by"))
+    def added_by_name(self, source: Source) -> str:
+        # Plain text: the admin's own link would lead most roles to a refusal.
+        return str(source.added_by) if source.added_by_id else "—"
 
     @admin.display(description=_("link"), ordering="url")
     def url_link(self, source: Source) -> str:

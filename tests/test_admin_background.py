@@ -163,10 +163,12 @@ def test_it_links_the_claim_only_for_people_who_may_open_it(
 
     client.force_login(editor)
     assert claim_page in client.get(SOURCES).content.decode()
+    assert claim_page in client.get(change_url(source)).content.decode()
     client.force_login(administrator)
-    response = client.get(SOURCES)
-    assert claim_page not in response.content.decode()
-    assert str(source.claim) in response.content.decode()
+    for page in (SOURCES, change_url(source)):
+        html = client.get(page).content.decode()
+        assert claim_page not in html
+        assert str(source.claim) in html
 
 
 def test_it_finds_broken_or_changed_sources_in_one_filter_choice(client, editor):
