@@ -1,7 +1,7 @@
 """Celery tasks: thin. Each takes an id, and the service re-reads the database.
 
 The rules (what to fetch, when to retry, when to give up, what to record) live in
-factcheck/services.py. A task only turns "retry in N seconds" into a Celery retry;
+factcheck/services/jobs.py. A task only turns "retry in N seconds" into a Celery retry;
 if that message is lost too, the job row is still pending and the sweeper resends.
 """
 

@@ -409,3 +409,50 @@ def test_only_newsroom_roles_may_rearchive(outsider, staff_without_role):
         with pytest.raises(services.NotAllowed):
             services.rearchive(source, actor=person)
     assert source.archive_jobs.count() == 1
+
+
+# --- What readers see
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        (LinkStatus.ARCHIVED, None),
+        (LinkStatus.CHANGED, "the page has changed since"),
+        (LinkStatus.GONE, "no longer online"),
+    ],
+)
+def test_the_fact_check_page_says_when_each_source_was_archived_and_what_became_of_it(
+    client, status, says
+):
+    factcheck = factories.public_factcheck("en")
+    archived = timezone.make_aware(datetime.datetime(2026, 3, 17, 9, 30))
+    factcheck.claim.sources.update(link_status=status, archived_at=archived)
+
+    page = client.get(factcheck.get_absolute_url()).content.decode()
+
+    assert "Archived by us" in page
+    assert 'datetime="2026-03-17T09:30:00' in page
+    for other in ("the page has changed since", "no longer online"):
+        assert (other in page) == (other == says)
+
+
+def test_the_arabic_page_says_it_in_arabic(client):
+    factcheck = factories.public_factcheck("ar")
+    factcheck.claim.sources.update(
+        link_status=LinkStatus.CHANGED, archived_at=timezone.now()
+    )
+
+    page = client.get(factcheck.get_absolute_url()).content.decode()
+
+    assert "أرشفناه في" in page
+    assert "وتغيّرت الصفحة منذ ذلك الحين" in page
+
+
+def test_a_source_never_archived_shows_no_archive_line(client):
+    factcheck = factories.public_factcheck("en")
+
+    page = client.get(factcheck.get_absolute_url()).content.decode()
+
+    assert "Archived by us" not in page
+    assert "online" not in page

@@ -21,6 +21,7 @@ from factcheck.models import (
     Subscriber,
     WebhookEvent,
 )
+from factcheck.services import outbox
 from tests import factories
 
 pytestmark = [
@@ -111,7 +112,7 @@ def test_a_publication_rolled_back_leaves_no_delivery_and_sends_nothing(
         event = claim.events.create(
             kind="transition", from_status="approved", to_status="published"
         )
-        services._notify_partners(WebhookEvent.PUBLISHED, event=event)
+        outbox.notify_partners(WebhookEvent.PUBLISHED, event=event)
         raise Abandoned
 
     assert not Delivery.objects.exists()

@@ -1,17 +1,14 @@
-"""The newsroom's domain: where claims come from, the claims, evidence and verdicts.
+"""The desk: where claims come from, the claims, their evidence and verdicts.
 
 Reads live here as QuerySet methods (`FactCheck.objects.published()`,
 `Claim.objects.queue()`) so the joins they need cannot be forgotten by a caller.
-Writes that carry an editorial rule live in `factcheck/services.py`.
+Writes that carry an editorial rule live in `factcheck/services/`.
 """
 
 import re
-import secrets
-import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -459,6 +456,8 @@ class SourceQuerySet(models.QuerySet):
     def needing_link_check(self, *, checked_before):
         """Sources of published fact-checks not checked since `checked_before`,
         with no archive job already open for them."""
+        from factcheck.models.jobs import OPEN_JOB_STATES, ArchiveJob
+
         open_job = ArchiveJob.objects.filter(
             source=models.OuterRef("pk"), state__in=OPEN_JOB_STATES
         )
@@ -880,246 +879,6 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-# --- Background work ----------------------------------------------------------------
-# Each job is a row written in the same transaction as the change that calls for it
-# (the outbox), then handed to Celery after commit. A job whose message was lost (a
-# broker down at commit, a worker killed) is still in the table, where the sweeper
-# finds it; a job run twice finds its own row already done.
-
-
-class JobState(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-OPEN_JOB_STATES = (JobState.PENDING, JobState.RUNNING)
-
-
-class JobQuerySet(models.QuerySet):
-    def overdue(self, *, now, grace):
-        """Waiting jobs nobody picked up `grace` after they were due, and running
-        jobs whose worker must have died (they outlived the hard time limit)."""
-        return self.filter(
-            Q(state=JobState.PENDING, run_after__lt=now - grace)
-            | Q(state=JobState.RUNNING, started_at__lt=now - grace)
-        )
-
-
-class Job(models.Model):
-    state = models.CharField(
-        _("state"), max_length=10, choices=JobState.choices, default=JobState.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # When the job is next due: now for a new job, later for a retry's back-off.
-    run_after = models.DateTimeField(default=timezone.now)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # The Celery task id holding the job while it runs. A redelivered message
-    # (its worker died) carries the same id and may take the job over; a
-    # duplicate message from the sweeper does not.
-    lease = models.CharField(max_length=64, blank=True)
-    error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = JobQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-
-class ArchiveReason(models.TextChoices):
-    ARCHIVE = "archive", _("Source added or its link changed")
-    CHECK = "check", _("Link check")
-    REARCHIVE = "rearchive", _("Re-archive asked for")
-
-
-class ArchiveJob(Job):
-    """One fetch of a source's link, to archive it or to check it is still there."""
-
-    source = models.ForeignKey(Source, models.CASCADE, related_name="archive_jobs")
-    # The link as it was when the job was recorded: a later edit records a new job.
-    url = HttpURLField(_("link"))
-    reason = models.CharField(_("why"), max_length=10, choices=ArchiveReason.choices)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(
-                fields=["state", "run_after"],
-                condition=Q(state__in=("pending", "running")),
-                name="archivejob_open_idx",
-            )
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=JobState.values), name="archivejob_state_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(reason__in=ArchiveReason.values),
-                name="archivejob_reason_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()}: {self.url}"
-
-
-class SourceArchive(models.Model):
-    """What a source's page said when the desk fetched it: evidence that outlives
-    link rot. One per job, so a job that runs twice stores one archive."""
-
-    source = models.ForeignKey(Source, models.CASCADE, related_name="archives")
-    job = models.OneToOneField(ArchiveJob, models.CASCADE, related_name="archive")
-    requested_url = models.URLField(max_length=2000)
-    final_url = models.URLField(_("final link"), max_length=2000)
-    status_code = models.PositiveSmallIntegerField(_("HTTP status"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    sha256 = models.CharField(_("SHA-256 of the page"), max_length=64)
-    text = models.TextField(_("main text"), blank=True)
-    fetched_at = models.DateTimeField(_("fetched"))
-
-    class Meta:
-        ordering = ["-fetched_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
-                name="archive_sha256_is_hex",
-            ),
-            models.CheckConstraint(
-                condition=Q(status_code__gte=100, status_code__lte=599),
-                name="archive_status_is_http",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.final_url} ({self.status_code}, {self.fetched_at:%Y-%m-%d})"
-
-
-class WebhookEvent(models.TextChoices):
-    PUBLISHED = "factcheck.published", _("Fact-check published")
-    CORRECTED = "factcheck.corrected", _("Fact-check corrected")
-    RETRACTED = "factcheck.retracted", _("Fact-check retracted")
-
-
-def new_webhook_secret() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class Subscriber(models.Model):
-    """A partner told by webhook when the desk publishes, corrects or retracts."""
-
-    name = CleanCharField(_("name"), max_length=100)
-    url = HttpURLField(
-        _("webhook link"),
-        help_text=_("Must be a public https or http address on port 443 or 80."),
-    )
-    # Shared with the partner, who verifies each delivery's HMAC-SHA256 with it.
-    # Stored as is: signing needs the secret itself, not a hash of it.
-    secret = models.CharField(
-        _("signing secret"), max_length=64, default=new_webhook_secret
-    )
-    events = ArrayField(
-        models.CharField(max_length=30, choices=WebhookEvent.choices),
-        verbose_name=_("events"),
-        default=list,
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(events__contained_by=WebhookEvent.values)
-                & Q(events__len__gte=1),
-                name="subscriber_events_known",
-            ),
-            models.CheckConstraint(
-                condition=Q(url__regex=r"^https?://"), name="subscriber_url_http"
-            ),
-            models.CheckConstraint(
-                condition=Q(secret__regex=r"^.{32,}$"),  # noqa: S106 (a length rule)
-                name="subscriber_secret_long_enough",
-            ),
-            *clean_text_constraint("subscriber", "name", "url"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Delivery(Job):
-    """One event sent to one subscriber, recorded with the event it reports."""
-
-    subscriber = models.ForeignKey(
-        Subscriber, models.CASCADE, related_name="deliveries"
-    )
-    event = models.ForeignKey(Event, models.PROTECT, related_name="deliveries")
-    kind = models.CharField(_("event"), max_length=30, choices=WebhookEvent.choices)
-    # Receivers use it to ignore a delivery they already processed.
-    key = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True)
-    # Written with the event, so a retry sends what was true when it happened.
-    payload = models.JSONField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name_plural = _("deliveries")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(
-                fields=["state", "run_after"],
-                condition=Q(state__in=("pending", "running")),
-                name="delivery_open_idx",
-            )
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscriber", "event"], name="one_delivery_per_event"
-            ),
-            models.CheckConstraint(
-                condition=Q(state__in=JobState.values), name="delivery_state_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=WebhookEvent.values), name="delivery_kind_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.subscriber}"
-
-
-class DeliveryAttempt(models.Model):
-    """One POST of a delivery: what the partner answered, or why it failed."""
-
-    delivery = models.ForeignKey(Delivery, models.CASCADE, related_name="attempt_log")
-    number = models.PositiveSmallIntegerField()
-    started_at = models.DateTimeField()
-    duration_ms = models.PositiveIntegerField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["delivery", "number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["delivery", "number"], name="one_row_per_attempt"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.number}: {self.status_code or self.error}"
 
 
 def byline(user) -> str:

@@ -1,0 +1,78 @@
+"""Recording background jobs: the outbox.
+
+Called inside the transaction of the change that calls for a job. The job's row is
+written in that transaction and its message sent only after commit, so a rollback
+sends nothing and a broker that is down loses nothing (see services.jobs.sweep).
+"""
+
+import logging
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck import webhooks
+from factcheck.models import (
+    ArchiveJob,
+    Correction,
+    Delivery,
+    Event,
+    FactCheck,
+    Source,
+    Subscriber,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task_name: str, model: type, pk: int) -> None:
+    """Hand a recorded job to Celery, after commit.
+
+    A broker that is down costs a log line, not the request that recorded the job:
+    the row stays pending and the sweeper sends it once the broker is back.
+    """
+    from factcheck import tasks
+
+    try:
+        getattr(tasks, task_name).apply_async(args=[pk], retry=True)
+    except Exception:  # whatever the transport raises: the outbox row is the record
+        logger.warning("%s %s not enqueued; the sweeper will retry", task_name, pk)
+        return
+    model.objects.filter(pk=pk).update(enqueued_at=timezone.now())
+
+
+def record_archive_job(
+    source: Source, *, reason: str, actor: AbstractBaseUser | None = None
+) -> ArchiveJob:
+    job = ArchiveJob.objects.create(
+        source=source, url=source.url, reason=reason, requested_by=actor
+    )
+    transaction.on_commit(partial(enqueue, "archive_source", ArchiveJob, job.pk))
+    return job
+
+
+def notify_partners(
+    kind: str, *, event: Event, correction: Correction | None = None
+) -> list[Delivery]:
+    """One delivery per subscriber, written with the event it reports."""
+    subscribers = list(
+        Subscriber.objects.filter(is_active=True, events__contains=[kind])
+    )
+    if not subscribers:
+        return []
+    factcheck = FactCheck.objects.select_related("rating", "claim__claimant").get(
+        claim_id=event.claim_id
+    )
+    data = webhooks.payload(
+        kind, factcheck=factcheck, event=event, correction=correction
+    )
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(subscriber=subscriber, event=event, kind=kind, payload=data)
+        for subscriber in subscribers
+    )
+    for delivery in deliveries:
+        transaction.on_commit(
+            partial(enqueue, "deliver_webhook", Delivery, delivery.pk)
+        )
+    return deliveries
