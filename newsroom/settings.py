@@ -290,13 +290,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 if not CELERY_BROKER_URL:
     _queue_dir = BASE_DIR / ".data" / "queue"
     # The transport expects its folders to exist.
-    (_queue_dir / "processed").mkdir(parents=True, exist_ok=True)
+    for _folder in ("processed", "control"):
+        (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        # Where the worker's control messages go; kombu's default is ./control.
+        "control_folder": str(_queue_dir / "control"),
     }
 
 # The API (Django REST Framework). Default deny: every view needs a newsroom role
