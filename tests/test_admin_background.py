@@ -364,6 +364,10 @@ def test_it_lets_an_administrator_add_a_subscriber_and_shows_its_secret(
     html = response.content.decode()
     assert f'<code class="secret">{subscriber.secret}</code>' in html
     assert "X-Factcheck-Signature" in html and "X-Factcheck-Timestamp" in html
+    checked = re.findall(
+        r'<input type="checkbox" name="events" value="([^"]+)"[^>]*checked', html
+    )
+    assert checked == [WebhookEvent.PUBLISHED, WebhookEvent.RETRACTED]
     assert "Give the partner its signing secret, shown below." in page_messages(
         response
     )
