@@ -243,8 +243,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 # The longest wait between two retries of a task (exponential back-off, capped).
 TASK_RETRY_BACKOFF_MAX = 600
-# A dead broker must never hang a web request: publishing a task gives up within
-# about a second.
+# A dead broker must never hang a web request: publishing a task to a broker that
+# refuses connections gives up in about half a second, to one that never answers
+# in about two (tests/test_worker_reliability.py measures both).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A worker started before its broker waits for it instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -43,6 +43,9 @@ def _an_in_memory_broker() -> None:
     """
     from newsroom.celery import app
 
+    # Celery reads CELERY_BROKER_URL from the environment before its own
+    # configuration; CI sets it, and the memory broker must still win.
+    os.environ.pop("CELERY_BROKER_URL", None)
     app.conf.broker_url = "memory://"
     app.conf.broker_transport_options = {}
 
