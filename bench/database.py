@@ -30,6 +30,8 @@ def _maintenance_connection() -> psycopg.Connection:
         "port": db["PORT"] or None,
         "user": db["USER"] or None,
         "password": db["PASSWORD"] or None,
+        # The embedded server's socket directory comes as OPTIONS["host"].
+        **db["OPTIONS"],
         "autocommit": True,
     }
     try:
