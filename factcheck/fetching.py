@@ -252,6 +252,14 @@ class _StrictIPFilterAdapter(IPFilterAdapter):
         return host_params, pool_kwargs
 
 
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether the desk may connect to this address: the rule every fetch applies,
+    for forms that check an IP literal before anything is fetched."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return is_public_address(address.ipv4_mapped)
+    return _is_public(address, allow_loopback=False)
+
+
 def _is_public(
     address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_loopback: bool
 ) -> bool:

@@ -648,7 +648,7 @@ def test_it_says_why_a_delivery_that_has_not_failed_is_not_sent_again(
 
     assert (
         f"Delivery {done.pk} not sent again: only a failed delivery is "
-        "(this one is “Done”)." in page_messages(response)
+        "(this one is waiting, running or delivered)." in page_messages(response)
     )
     done.refresh_from_db()
     assert done.state == JobState.DONE

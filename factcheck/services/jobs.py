@@ -333,8 +333,9 @@ def _post(delivery: Delivery, subscriber: Subscriber) -> tuple[int | None, str, 
     return answer.status, error, retryable
 
 
-def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
-    """Send a failed delivery again, from its first attempt's allowance."""
+def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> bool:
+    """Send a failed delivery again, from its first attempt's allowance. False if
+    it had not failed (it is waiting, running or delivered)."""
     _require(
         actor,
         "factcheck.change_delivery",
@@ -348,6 +349,7 @@ def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
             transaction.on_commit(
                 partial(outbox.enqueue, "deliver_webhook", Delivery, delivery.pk)
             )
+    return bool(sent)
 
 
 # --- Scheduled publication

@@ -1,0 +1,14 @@
+"""The desk's working tool: the claim queue and everything an editor touches.
+
+Every save and every button here calls `factcheck.services`; nothing in this package
+decides an editorial rule on its own. It decides only what to show to whom.
+
+One module per area, each registering its own pages: claims.py (the queue and the
+claim page), factchecks.py (published fact-checks and corrections), reference.py
+(outlets, articles, claimants, tags, ratings, the audit trail, API keys) and
+background.py (sources' archives, webhook subscribers and deliveries).
+"""
+
+from factcheck.admin import background, claims, factchecks, reference
+
+__all__ = ["background", "claims", "factchecks", "reference"]

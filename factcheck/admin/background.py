@@ -1,0 +1,519 @@
+"""Background work as the desk sees it: sources' archives and link checks, webhook
+subscribers and their deliveries."""
+
+import ipaddress
+import json
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Substr
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from factcheck import fetching, services, webhooks
+from factcheck.admin.common import job_badge, link_badge
+from factcheck.fields import validate_http_url
+from factcheck.models import (
+    RESEARCH,
+    ArchiveJob,
+    Delivery,
+    DeliveryAttempt,
+    LinkStatus,
+    Source,
+    SourceArchive,
+    Subscriber,
+    WebhookEvent,
+)
+
+# --- Background work: source archives -------------------------------------------
+
+# The choice an editor wants on a Monday morning: every source to look at again.
+NEEDS_ATTENTION = (LinkStatus.GONE, LinkStatus.FAILED, LinkStatus.CHANGED)
+PREVIEW_CHARS = 300
+
+
+class LinkStatusFilter(admin.SimpleListFilter):
+    title = _("link status")
+    parameter_name = "link"
+    BROKEN_OR_CHANGED = "broken_or_changed"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.BROKEN_OR_CHANGED, _("Broken or changed (any of the three below)")),
+            *((s, LinkStatus(s).label) for s in NEEDS_ATTENTION),
+            (LinkStatus.ARCHIVED, LinkStatus.ARCHIVED.label),
+            (LinkStatus.PENDING, LinkStatus.PENDING.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.BROKEN_OR_CHANGED:
+            return queryset.filter(link_status__in=NEEDS_ATTENTION)
+        if self.value() in LinkStatus.values:
+            return queryset.filter(link_status=self.value())
+        return queryset
+
+
+def external_link(url: str) -> str:
+    if not url.startswith(("https://", "http://")):
+        return url
+    return format_html(
+        '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>',
+        url,
+        Truncator(url).chars(80),
+    )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A record the workers wrote: shown as it is, never edited by hand."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SourceArchiveInline(ReadOnlyInline):
+    model = SourceArchive
+    fields = [
+        "fetched_at",
+        "final_link",
+        "status_code",
+        "content_type",
+        "sha256",
+        "text_preview",
+    ]
+    verbose_name_plural = _("Archives")
+
+    def get_queryset(self, request):
+        # A page's text may run to megabytes: read only what the preview shows.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("text")
+            .annotate(preview=Substr("text", 1, PREVIEW_CHARS + 1))
+        )
+
+    @admin.display(description=_("final link"))
+    def final_link(self, archive: SourceArchive) -> str:
+        return external_link(archive.final_url)
+
+    @admin.display(description=_("text"))
+    def text_preview(self, archive: SourceArchive) -> str:
+        preview = Truncator(archive.preview).chars(PREVIEW_CHARS)
+        return format_html('<span dir="auto">{}</span>', preview) if preview else "—"
+
+
+class ArchiveJobInline(ReadOnlyInline):
+    model = ArchiveJob
+    fields = [
+        "state_badge",
+        "reason",
+        "attempts",
+        "error",
+        "requested_by_name",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    verbose_name_plural = _("Archive jobs")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
+
+    @admin.display(description=_("state"))
+    def state_badge(self, job: ArchiveJob) -> str:
+        return job_badge(job)
+
+    @admin.display(description=_("asked for by"))
+    def requested_by_name(self, job: ArchiveJob) -> str:
+        return str(job.requested_by) if job.requested_by_id else "—"
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """Every source and the state of its link, to find evidence that went away.
+
+    Read-only: sources are added and edited on their claim's page, through the
+    services. The one thing done here is asking for a fresh archive.
+    """
+
+    list_display = [
+        "title",
+        "claim_link",
+        "url_link",
+        "link_state",
+        "link_status_since",
+        "archived_at",
+        "checked_at",
+    ]
+    list_display_links = ["title"]
+    list_filter = [LinkStatusFilter]
+    search_fields = ["title", "url"]
+    search_help_text = _("Search by title or link.")
+    show_full_result_count = False
+    ordering = ["-pk"]
+    actions = ["rearchive"]
+    inlines = [SourceArchiveInline, ArchiveJobInline]
+    fields = [
+        "claim_link",
+        "url_link",
+        "title",
+        "publisher",
+        "kind",
+        "stance",
+        "excerpt",
+        "link_state",
+        "link_status_since",
+        "archived_at",
+        "checked_at",
+        "added_by_name",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim", "added_by")
+
+    def _claim_column(self, request) -> str:
+        # Administrators see sources but not the queue: no link to a page they
+        # would be refused.
+        return (
+            "claim_link"
+            if request.user.has_perm("factcheck.view_claim")
+            else "claim_name"
+        )
+
+    def get_list_display(self, request):
+        column = self._claim_column(request)
+        return [column if f == "claim_link" else f for f in self.list_display]
+
+    def get_fields(self, request, obj=None):
+        column = self._claim_column(request)
+        return [column if f == "claim_link" else f for f in self.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # a source is added on its claim's page
+
+    def has_change_permission(self, request, obj=None):
+        return False  # edited on its claim's page, where the draft rules apply
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_research_permission(self, request) -> bool:
+        return request.user.has_perm(RESEARCH)
+
+    @admin.display(description=_("claim"), ordering="claim")
+    def claim_link(self, source: Source) -> str:
+        url = reverse("admin:factcheck_claim_change", args=[source.claim_id])
+        return format_html('<a href="{}" dir="auto">{}</a>', url, str(source.claim))
+
+    @admin.display(description=_("claim"), ordering="claim")
+    def claim_name(self, source: Source) -> str:
+        return format_html('<span dir="auto">{}</span>', str(source.claim))
+
+    @admin.display(description=_("added by"))
+    def added_by_name(self, source: Source) -> str:
+        # Plain text: the admin's own link would lead most roles to a refusal.
+        return str(source.added_by) if source.added_by_id else "—"
+
+    @admin.display(description=_("link"), ordering="url")
+    def url_link(self, source: Source) -> str:
+        return external_link(source.url)
+
+    @admin.display(description=_("link status"), ordering="link_status")
+    def link_state(self, source: Source) -> str:
+        return link_badge(source)
+
+    @admin.action(
+        description=_("Re-archive the selected sources"), permissions=["research"]
+    )
+    def rearchive(self, request, queryset):
+        asked = 0
+        for source in queryset.order_by("pk"):
+            try:
+                services.rearchive(source, actor=request.user)
+                asked += 1
+            except services.WorkflowError as exc:
+                self.message_user(
+                    request,
+                    _("Source %(pk)d not re-archived: %(why)s")
+                    % {"pk": source.pk, "why": exc.message},
+                    messages.ERROR,
+                )
+        if asked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d source will be archived again shortly.",
+                    "%(n)d sources will be archived again shortly.",
+                    asked,
+                )
+                % {"n": asked},
+                messages.SUCCESS,
+            )
+
+
+# --- Background work: webhooks --------------------------------------------------
+
+
+def address_refusal(url: str) -> str | None:
+    """Why the desk will not post to this URL, or None.
+
+    Scheme, credentials and syntax are the link field's own rules
+    (validate_http_url); this adds the fetcher's: ports 80 and 443 only, and no
+    address that is not on the public internet. A host name is resolved only
+    when a delivery is sent, where the fetcher refuses a private answer too.
+    """
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return _("The port is not a number.")
+    if port is not None and port not in fetching.ALLOWED_PORTS:
+        return _(
+            "Only the standard ports are allowed (443 for https, 80 for http), "
+            "not %(port)d."
+        ) % {"port": port}
+    host = (parts.hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return _("“%(host)s” is this machine, not a partner's address.") % {
+            "host": host
+        }
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if not fetching.is_public_address(address):
+        return _(
+            "“%(host)s” is not a public internet address (it is loopback, private, "
+            "link-local or reserved); the desk only posts to public addresses."
+        ) % {"host": host}
+    return None
+
+
+class SubscriberForm(forms.ModelForm):
+    # The secret is not a field: it is generated, and nobody chooses it.
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = ["name", "url", "events", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        validate_http_url(url)
+        refusal = address_refusal(url)
+        if refusal:
+            raise ValidationError(refusal, code="address")
+        return url
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """Partners told by webhook. Administrators manage them; editors may look."""
+
+    form = SubscriberForm
+    list_display = ["name", "url", "event_list", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            fields = ["name", "url", "event_list", "is_active"]
+        else:
+            fields = ["name", "url", "events", "is_active"]
+        if obj is None:
+            return fields
+        return [*fields, self._secret_field(request, obj), "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["event_list", self._secret_field(request, obj), "created_at"]
+
+    def _secret_field(self, request, obj) -> str:
+        # Editors may see who is told what; only who manages partners sees the key.
+        if self.has_change_permission(request, obj):
+            return "signing_secret"
+        return "signing_secret_hidden"
+
+    @admin.display(description=_("events"))
+    def event_list(self, subscriber: Subscriber) -> str:
+        labels = dict(WebhookEvent.choices)
+        return ", ".join(str(labels.get(e, e)) for e in subscriber.events)
+
+    @admin.display(description=_("signing secret"))
+    def signing_secret(self, subscriber: Subscriber) -> str:
+        return format_html(
+            '<code class="secret">{}</code><div class="help">{} {}</div>',
+            subscriber.secret,
+            _(
+                "Give it to the partner privately. Each delivery is a JSON POST "
+                "with the headers %(ts)s (Unix seconds) and %(sig)s: "
+                "sha256=<hex>, the HMAC-SHA256 of “<timestamp>.<body>” (the raw "
+                "request body) keyed with this secret."
+            )
+            % {
+                "ts": webhooks.TIMESTAMP_HEADER,
+                "sig": webhooks.SIGNATURE_HEADER,
+            },
+            _(
+                "The partner recomputes it, compares in constant time and refuses a "
+                "timestamp more than five minutes old; %(id)s is the same on every "
+                "retry of one delivery, to ignore duplicates."
+            )
+            % {"id": webhooks.DELIVERY_HEADER},
+        )
+
+    @admin.display(description=_("signing secret"))
+    def signing_secret_hidden(self, subscriber: Subscriber) -> str:
+        return _("Shown to administrators only.")
+
+    def response_post_save_add(self, request, obj):
+        self.message_user(
+            request,
+            _("Give the partner its signing secret, shown below."),
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:factcheck_subscriber_change", args=[obj.pk])
+        )
+
+
+class DeliveryAttemptInline(ReadOnlyInline):
+    model = DeliveryAttempt
+    fields = ["number", "started_at", "duration_ms", "status_code", "error"]
+    verbose_name_plural = _("Attempts")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """What was sent to partners and how it went. Read-only; failed deliveries
+    can be sent again."""
+
+    list_display = [
+        "created_at",
+        "subscriber",
+        "kind",
+        "state_badge",
+        "attempts",
+        "delivered_at",
+        "last_error",
+    ]
+    list_display_links = ["created_at"]
+    list_filter = ["state", "kind", "subscriber"]
+    show_full_result_count = False
+    actions = ["send_again"]
+    inlines = [DeliveryAttemptInline]
+    fields = [
+        "subscriber",
+        "kind",
+        "key",
+        "state_badge",
+        "attempts",
+        "error",
+        "created_at",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "delivered_at",
+        "run_after",
+        "payload_json",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Payloads are only read on a delivery's own page (one query more there).
+        return (
+            super().get_queryset(request).select_related("subscriber").defer("payload")
+        )
+
+    def has_add_permission(self, request):
+        return False  # deliveries are recorded with the event they report
+
+    def has_change_permission(self, request, obj=None):
+        return False  # written by the workers; "Send again" is the only change
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what partners were told
+
+    def has_redeliver_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.change_delivery")
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_badge(self, delivery: Delivery) -> str:
+        return job_badge(delivery)
+
+    @admin.display(description=_("last error"))
+    def last_error(self, delivery: Delivery) -> str:
+        return Truncator(delivery.error).chars(80) or "—"
+
+    @admin.display(description=_("payload"))
+    def payload_json(self, delivery: Delivery) -> str:
+        text = json.dumps(
+            delivery.payload, indent=2, ensure_ascii=False, sort_keys=True
+        )
+        return format_html('<pre class="payload" dir="ltr">{}</pre>', text)
+
+    @admin.action(description=_("Send again"), permissions=["redeliver"])
+    def send_again(self, request, queryset):
+        sent = 0
+        for delivery in queryset.order_by("pk"):
+            try:
+                resent = services.redeliver(delivery, actor=request.user)
+            except services.WorkflowError as exc:
+                self.message_user(
+                    request,
+                    _("Delivery %(pk)d not sent again: %(why)s")
+                    % {"pk": delivery.pk, "why": exc.message},
+                    messages.ERROR,
+                )
+                continue
+            if resent:
+                sent += 1
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Delivery %(pk)d not sent again: only a failed delivery is "
+                        "(this one is waiting, running or delivered)."
+                    )
+                    % {"pk": delivery.pk},
+                    messages.WARNING,
+                )
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d delivery will be sent again shortly.",
+                    "%(n)d deliveries will be sent again shortly.",
+                    sent,
+                )
+                % {"n": sent},
+                messages.SUCCESS,
+            )

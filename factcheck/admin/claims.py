@@ -1,0 +1,760 @@
+"""The claim queue and the claim page: where editors and fact-checkers work."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Exists, F, OuterRef, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from factcheck import services
+from factcheck.admin.common import (
+    TRANSITION_VERBS,
+    AdminMedia,
+    RefusalsAsMessages,
+    VersionedForm,
+    link_badge,
+    local_time,
+    schedule_note,
+    status_badge,
+)
+from factcheck.models import (
+    NOTE_REQUIRED,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    TRIAGE,
+    Appearance,
+    Claim,
+    Event,
+    FactCheck,
+    Outlet,
+    Source,
+    Status,
+    Tag,
+)
+
+# --- Queue filters -------------------------------------------------------------------
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assignee")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Assigned to me")), ("none", _("Unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("open or closed")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Open work")), ("no", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.open()
+        if self.value() == "no":
+            return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset
+
+
+class OutletFilter(admin.SimpleListFilter):
+    title = _("outlet")
+    parameter_name = "outlet"
+
+    def lookups(self, request, model_admin):
+        return [(str(o.pk), o.name) for o in Outlet.objects.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # EXISTS, not a join: a claim seen twice in one outlet is listed once.
+        seen_there = Appearance.objects.filter(
+            claim=OuterRef("pk"), article__outlet_id=self.value()
+        )
+        return queryset.filter(Exists(seen_there))
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = _("tag")
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return [(t.slug, t.name) for t in Tag.objects.only("slug", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        tagged = Claim.tags.through.objects.filter(
+            claim_id=OuterRef("pk"), tag__slug=self.value()
+        )
+        return queryset.filter(Exists(tagged))
+
+
+# --- The claim page ------------------------------------------------------------------
+
+
+class ClaimForm(VersionedForm):
+    class Meta:
+        model = Claim
+        fields = [
+            "text",
+            "language",
+            "claimant",
+            "claimed_on",
+            "tags",
+            "priority",
+            "submitted_context",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+
+
+class ActionForm(admin.helpers.ActionForm):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        help_text=_("Required to dismiss; kept in each claim's history."),
+    )
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    extra = 0
+    autocomplete_fields = ["article"]
+    fields = ["article", "quote", "is_first"]
+    verbose_name_plural = _("Where it appeared")
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 0
+    fields = [("url", "kind", "stance"), ("title", "publisher"), "excerpt", "link"]
+    readonly_fields = ["link"]
+    verbose_name_plural = _("Sources")
+
+    @admin.display(description=_("Link status"))
+    def link(self, source: Source) -> str:
+        # Broken evidence shows where the fact-checker works, not only in a report.
+        if source.pk is None:
+            return _("Archived after saving.")
+        since = (
+            format_html(" {} {}", _("since"), local_time(source.link_status_since))
+            if source.link_status_since
+            else ""
+        )
+        return format_html(
+            '{}{} · <a href="{}">{}</a>',
+            link_badge(source),
+            since,
+            reverse("admin:factcheck_source_change", args=[source.pk]),
+            _("Archives"),
+        )
+
+    def _draft(self, obj) -> bool:
+        return obj is None or obj.status in services.DRAFT_STATUSES
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+class FactCheckForm(VersionedForm):
+    class Meta:
+        model = FactCheck
+        fields = ["headline", "slug", "rating", "summary", "body"]
+        widgets = {
+            "headline": forms.TextInput(attrs={"dir": "auto", "size": 80}),
+            "summary": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "body": forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
+        }
+
+
+class FactCheckInline(admin.StackedInline):
+    model = FactCheck
+    form = FactCheckForm
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ["headline", "slug", "rating", "summary", "body", "loaded_version"]
+    readonly_fields = ["authors_list", "approval", "publication"]
+    verbose_name = _("Fact-check draft")
+    verbose_name_plural = _("Fact-check draft")
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *self.readonly_fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # the draft is created when research starts
+
+    def has_change_permission(self, request, obj=None):
+        editable = obj is None or obj.status in services.DRAFT_STATUSES
+        return editable and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("Authors"))
+    def authors_list(self, fc: FactCheck) -> str:
+        return ", ".join(str(a) for a in fc.authors.all()) or "—"
+
+    @admin.display(description=_("Approval"))
+    def approval(self, fc: FactCheck) -> str:
+        if not fc.approved_by_id:
+            return "—"
+        return f"{fc.approved_by} · {fc.approved_at:%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("Publication"))
+    def publication(self, fc: FactCheck) -> str:
+        if fc.published_at is None:
+            return _("Not published")
+        url = reverse("admin:factcheck_factcheck_change", args=[fc.pk])
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            f"{fc.published_at:%Y-%m-%d %H:%M}",
+            url,
+            _("Corrections"),
+        )
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "kind", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("History")
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Claim)
+class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    form = ClaimForm
+    action_form = ActionForm
+    list_display = [
+        "claim_text",
+        "claimant",
+        "language",
+        "status_label",
+        "assignee",
+        "priority",
+        "age",
+        "sources",
+    ]
+    list_display_links = ["claim_text"]
+    list_filter = [
+        OpenFilter,
+        "status",
+        AssigneeFilter,
+        "language",
+        TagFilter,
+        OutletFilter,
+        "priority",
+    ]
+    list_per_page = 50
+    # One COUNT per page is enough; the "N total" link would cost a second one.
+    show_full_result_count = False
+    search_fields = ["text"]  # replaced by full-text search below
+    search_help_text = _("Full-text search, Arabic and English; or a claim number.")
+    autocomplete_fields = ["claimant"]
+    filter_horizontal = ["tags"]
+    inlines = [AppearanceInline, SourceInline, FactCheckInline, EventInline]
+    actions = [
+        "assign_to_me",
+        "accept",
+        "dismiss",
+        "start_research",
+        "send_for_review",
+        "approve",
+        "publish",
+    ]
+    readonly_fields = ["status_label", "assignee", "created_at", "similar_claims"]
+    change_form_template = "admin/factcheck/claim/change_form.html"
+    Media = AdminMedia
+
+    def get_queryset(self, request):
+        scheduler = "factcheck__publish_scheduled_by__"
+        full_name = Trim(
+            Concat(
+                F(scheduler + "first_name"),
+                Value(" "),
+                F(scheduler + "last_name"),
+                output_field=CharField(),
+            )
+        )
+        return Claim.objects.queue().annotate(
+            scheduled_for=F("factcheck__publish_at"),
+            scheduled_by=Coalesce(NullIf(full_name, Value("")), scheduler + "username"),
+        )
+
+    def get_ordering(self, request):
+        return ["is_closed", "-priority", "created_at", "pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit():
+            return queryset.filter(pk=int(term)), False
+        return queryset.search(term), False
+
+    def get_fieldsets(self, request, obj=None):
+        claim = [
+            "text",
+            ("language", "claimed_on"),
+            "claimant",
+            "tags",
+            "submitted_context",
+        ]
+        work = [
+            ("status_label", "priority", "assignee"),
+            "created_at",
+            "loaded_version",
+        ]
+        fieldsets = [(None, {"fields": claim}), (_("Work"), {"fields": work})]
+        if obj is not None:
+            fieldsets.append(
+                (_("Similar earlier claims"), {"fields": ["similar_claims"]})
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if not request.user.has_perm(TRIAGE):
+            readonly.append("priority")
+        if obj is not None and obj.status in (Status.PUBLISHED, Status.RETRACTED):
+            # The claim as published is public record; it changes by correction.
+            readonly += ["text", "language", "claimant", "claimed_on"]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # claims are dismissed, never deleted: the history stays
+
+    # Permission hooks used by @admin.action(permissions=[...]).
+    def has_triage_permission(self, request) -> bool:
+        return request.user.has_perm(TRIAGE)
+
+    def has_research_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.research_claim")
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.approve_factcheck")
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("factcheck.publish_factcheck")
+
+    # --- Columns
+
+    @admin.display(description=_("Claim"), ordering="text")
+    def claim_text(self, claim: Claim) -> str:
+        return format_html(
+            '<span lang="{}" dir="{}" class="claim-text">{}</span>',
+            claim.language,
+            "rtl" if claim.language == "ar" else "ltr",
+            str(claim),
+        )
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_label(self, claim: Claim) -> str:
+        note = schedule_note(claim)
+        if not note:
+            return status_badge(claim)
+        return format_html(
+            '{} <small class="schedule-note">{}</small>', status_badge(claim), note
+        )
+
+    @admin.display(description=_("Age"), ordering="created_at")
+    def age(self, claim: Claim) -> str:
+        return timesince(claim.created_at, timezone.now(), depth=1)
+
+    @admin.display(description=_("Sources"), ordering="source_count")
+    def sources(self, claim: Claim) -> int:
+        return claim.source_count
+
+    @admin.display(description=_("Similar earlier claims"))
+    def similar_claims(self, claim: Claim) -> str:
+        rows = format_html_join(
+            "",
+            '<li><a href="{}" dir="auto">{}</a> {}</li>',
+            (
+                (
+                    reverse("admin:factcheck_claim_change", args=[other.pk]),
+                    str(other),
+                    status_badge(other),
+                )
+                for other in Claim.objects.similar_to(claim)
+            ),
+        )
+        if not rows:
+            return _("None found.")
+        return format_html("<ul class='similar'>{}</ul>", rows)
+
+    # --- Saving through the services
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            fields = {f: data[f] for f in ("claimant", "claimed_on") if f in data}
+            if request.user.has_perm(TRIAGE) and "priority" in data:
+                fields["priority"] = data["priority"]
+            created = services.submit_claim(
+                text=data["text"],
+                language=data["language"],
+                actor=request.user,
+                context=data.get("submitted_context", ""),
+                **fields,
+            )
+            obj.pk, obj.version = created.pk, created.version
+            obj._state.adding = False
+            return
+        changes = {
+            f: data[f] for f in form.changed_data if f not in ("tags", "loaded_version")
+        }
+        if not changes and "tags" not in form.changed_data:
+            return  # saving only the inlines: the claim itself is untouched
+        services.update_claim(
+            obj,
+            actor=request.user,
+            expected_version=data["loaded_version"],
+            changes=changes,
+            tags=data["tags"] if "tags" in form.changed_data else None,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if not change and "tags" in form.cleaned_data:
+            form.instance.tags.set(form.cleaned_data["tags"])
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        claim = form.instance
+        formset.save(commit=False)
+        actor = request.user
+        if formset.model is Source:
+            for source in formset.deleted_objects:
+                services.remove_source(source, actor=actor)
+            for source, fields in formset.changed_objects:
+                values = {f: getattr(source, f) for f in fields}
+                services.update_source(source, actor=actor, **values)
+            for source in formset.new_objects:
+                services.add_source(
+                    claim, actor=actor, **_values(source, SOURCE_FIELDS)
+                )
+        elif formset.model is Appearance:
+            for appearance in formset.deleted_objects:
+                services.remove_appearance(appearance, actor=actor)
+            for appearance in [
+                *formset.new_objects,
+                *(o for o, _ in formset.changed_objects),
+            ]:
+                services.add_appearance(
+                    claim,
+                    actor=actor,
+                    article=appearance.article,
+                    quote=appearance.quote,
+                    is_first=appearance.is_first,
+                )
+        elif formset.model is FactCheck:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and inline_form.instance.pk:
+                    changed = [
+                        f for f in inline_form.changed_data if f != "loaded_version"
+                    ]
+                    services.save_draft(
+                        inline_form.instance,
+                        actor=actor,
+                        expected_version=inline_form.cleaned_data["loaded_version"],
+                        changes={f: inline_form.cleaned_data[f] for f in changed},
+                    )
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        claim = context.get("original")
+        if claim is not None:
+            context["transition_buttons"] = [
+                {
+                    "to": to,
+                    "label": TRANSITION_VERBS[to],
+                    "needs_note": (claim.status, to) in NOTE_REQUIRED,
+                }
+                for to in services.allowed_transitions(claim, request.user)
+            ]
+            context["transition_url"] = reverse(
+                "admin:factcheck_claim_transition", args=[claim.pk]
+            )
+            context["can_take"] = claim.is_open and claim.assignee_id != request.user.pk
+            context["schedule_note"] = schedule_note(claim)
+            if claim.status == Status.APPROVED and self.has_publish_permission(request):
+                context["schedule_form"] = ScheduleForm(claim=claim)
+                context["schedule_url"] = reverse(
+                    "admin:factcheck_claim_schedule", args=[claim.pk]
+                )
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+    # --- Workflow buttons on the claim page
+
+    def get_urls(self):
+        transition = self.admin_site.admin_view(self.transition_view)
+        schedule = self.admin_site.admin_view(self.schedule_view)
+        return [
+            path("<int:pk>/transition/", transition, name="factcheck_claim_transition"),
+            path("<int:pk>/schedule/", schedule, name="factcheck_claim_schedule"),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _transition_view(self, request, pk)
+
+    def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _schedule_view(self, request, pk)
+
+    # --- Actions on the queue
+
+    def _apply(self, request, queryset, to: str) -> None:
+        note = request.POST.get("note", "")
+        done, refused = services.transition_many(
+            queryset.order_by("pk"), to=to, actor=request.user, note=note
+        )
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d claim moved to “%(to)s”.",
+                    "%(n)d claims moved to “%(to)s”.",
+                    len(done),
+                )
+                % {"n": len(done), "to": Status(to).label},
+                messages.SUCCESS,
+            )
+        for refusal in refused:
+            self.message_user(
+                request,
+                _("Claim %(pk)d not moved: %(why)s")
+                % {"pk": refusal.claim.pk, "why": refusal.reason},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Assign to me"), permissions=["research"])
+    def assign_to_me(self, request, queryset):
+        taken = 0
+        for claim in queryset.order_by("pk"):
+            try:
+                services.assign(claim, actor=request.user, assignee=request.user)
+                taken += 1
+            except services.WorkflowError as exc:
+                self.message_user(
+                    request,
+                    _("Claim %(pk)d not assigned: %(why)s")
+                    % {"pk": claim.pk, "why": exc.message},
+                    messages.ERROR,
+                )
+        if taken:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d claim assigned to you.",
+                    "%(n)d claims assigned to you.",
+                    taken,
+                )
+                % {"n": taken},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Accept"), permissions=["triage"])
+    def accept(self, request, queryset):
+        self._apply(request, queryset, Status.ACCEPTED)
+
+    @admin.action(description=_("Dismiss (note required)"), permissions=["triage"])
+    def dismiss(self, request, queryset):
+        self._apply(request, queryset, Status.DISMISSED)
+
+    @admin.action(description=_("Start research"), permissions=["research"])
+    def start_research(self, request, queryset):
+        self._apply(request, queryset, Status.IN_RESEARCH)
+
+    @admin.action(description=_("Send for review"), permissions=["research"])
+    def send_for_review(self, request, queryset):
+        self._apply(request, queryset, Status.IN_REVIEW)
+
+    @admin.action(description=_("Approve"), permissions=["approve"])
+    def approve(self, request, queryset):
+        self._apply(request, queryset, Status.APPROVED)
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._apply(request, queryset, Status.PUBLISHED)
+
+
+SOURCE_FIELDS = ("url", "title", "publisher", "kind", "excerpt", "stance")
+
+
+def _values(obj, fields) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _transition_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    claim = get_object_or_404(Claim, pk=pk)
+    if not model_admin.has_view_or_change_permission(request, claim):
+        raise PermissionDenied
+    to = request.POST.get("to", "")
+    back = reverse("admin:factcheck_claim_change", args=[pk])
+    if to == "take":
+        try:
+            services.assign(claim, actor=request.user, assignee=request.user)
+            model_admin.message_user(
+                request, _("The claim is yours."), messages.SUCCESS
+            )
+        except services.WorkflowError as exc:
+            model_admin.message_user(request, exc.message, messages.ERROR)
+        return HttpResponseRedirect(back)
+    if to not in TRANSITIONS:
+        model_admin.message_user(request, _("Unknown status."), messages.ERROR)
+        return HttpResponseRedirect(back)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.transition(
+            claim,
+            to=to,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            expected_version=version,
+        )
+    except services.WorkflowError as exc:
+        model_admin.message_user(request, exc.message, messages.ERROR)
+    else:
+        model_admin.message_user(
+            request,
+            _("The claim is now “%(status)s”.") % {"status": Status(to).label},
+            messages.SUCCESS,
+        )
+    return HttpResponseRedirect(back)
+
+
+class ScheduleForm(forms.Form):
+    """When an approved fact-check goes out, or that it no longer waits for a time."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Which button was pressed; a form sent with Enter schedules.
+    do = forms.ChoiceField(
+        choices=[("schedule", _("Schedule")), ("cancel", _("Cancel"))],
+        required=False,
+    )
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": claim.version,
+                "publish_at": getattr(claim, "scheduled_for", None),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # A naive datetime-local value is read in the current time zone, which is
+        # the site's (settings.TIME_ZONE): nothing activates another one.
+        self.fields["publish_at"].help_text = _(
+            "Date and time in the site's time zone, %(zone)s. The fact-check is "
+            "published then, in your name, if it is still approved."
+        ) % {"zone": timezone.get_current_timezone_name()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("do") == "cancel":
+            cleaned["publish_at"] = None
+            return cleaned
+        when = cleaned.get("publish_at")
+        if "publish_at" in self.errors:
+            return cleaned
+        if when is None:
+            self.add_error("publish_at", _("Choose the date and time to publish."))
+        elif when <= timezone.now():
+            self.add_error(
+                "publish_at",
+                _("Choose a time in the future; to publish now, use Publish."),
+            )
+        return cleaned
+
+
+def _schedule_view(
+    model_admin: ClaimAdmin, request: HttpRequest, pk: int
+) -> HttpResponse:
+    claim = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    if not model_admin.has_publish_permission(request):
+        raise PermissionDenied
+    back = reverse("admin:factcheck_claim_change", args=[pk])
+    if request.method != "POST":
+        form = ScheduleForm(claim=claim)
+    else:
+        form = ScheduleForm(request.POST, claim=claim)
+        if form.is_valid():
+            when = form.cleaned_data["publish_at"]
+            try:
+                services.schedule_publication(
+                    claim,
+                    actor=request.user,
+                    publish_at=when,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.WorkflowError as exc:
+                model_admin.message_user(request, exc.message, messages.ERROR)
+            else:
+                done = (
+                    _("Publication scheduled for %(when)s.")
+                    % {"when": local_time(when)}
+                    if when
+                    else _("Scheduled publication cancelled.")
+                )
+                model_admin.message_user(request, done, messages.SUCCESS)
+            return HttpResponseRedirect(back)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Schedule publication"),
+        "opts": Claim._meta,
+        "original": claim,
+        "form": form,
+        "schedule_note": schedule_note(claim),
+        "back_url": back,
+    }
+    return TemplateResponse(request, "admin/factcheck/claim/schedule.html", context)

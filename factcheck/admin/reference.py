@@ -1,0 +1,160 @@
+"""Reference data (outlets, articles, claimants, tags, the rating scale), the
+audit trail and API keys."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from factcheck import services
+from factcheck.admin.common import AdminMedia, RefusalsAsMessages
+from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating, Tag
+
+
+class ReferenceAdmin(admin.ModelAdmin):
+    """Data that published pages show: saving it refreshes the public cache."""
+
+    def save_model(self, request, obj, form, change):
+        services.save_reference(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_reference(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.delete_reference(obj, actor=request.user)
+
+
+# --- Reference data ------------------------------------------------------------------
+
+
+@admin.register(Outlet)
+class OutletAdmin(ReferenceAdmin):
+    list_display = ["name", "domain", "language"]
+    search_fields = ["name", "domain"]
+
+
+@admin.register(Article)
+class ArticleAdmin(ReferenceAdmin):
+    list_display = ["title", "outlet", "language", "published_on"]
+    list_filter = ["language", "outlet"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "url"]
+    autocomplete_fields = ["outlet"]
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(ReferenceAdmin):
+    list_display = ["name", "kind", "role", "same_as"]
+    list_filter = ["kind"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(ReferenceAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Rating)
+class RatingAdmin(ReferenceAdmin):
+    list_display = ["value", "label_en", "label_ar", "swatch"]
+    ordering = ["value"]
+    Media = AdminMedia
+
+    @admin.display(description=_("Badge"))
+    def swatch(self, rating: Rating) -> str:
+        return format_html(
+            '<span class="rating-badge" style="background:{}">{} · {}</span>',
+            rating.colour,
+            rating.label_en,
+            rating.label_ar,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A rating used by a fact-check is part of the published record.
+        if obj is not None and obj.factchecks.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "claim", "actor", "kind", "from_status", "to_status"]
+    list_filter = ["kind", "to_status"]
+    list_select_related = ["claim", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- API keys -------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    """Administrators issue a key for a user and see it once; they revoke it here."""
+
+    form = ApiTokenForm
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "state"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "prefix"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name"]
+        return ["user", "name", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A key is never edited: a different purpose gets a different key.
+        return [*self.readonly_fields, "user", "name"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked keys stay listed, for the record of who had access
+
+    @admin.display(description=_("State"))
+    def state(self, token: ApiToken) -> str:
+        return _("revoked") if token.revoked_at else _("active")
+
+    def save_model(self, request, obj, form, change):
+        token, key = services.issue_token(
+            form.cleaned_data["user"],
+            actor=request.user,
+            name=form.cleaned_data["name"],
+        )
+        obj.pk = token.pk
+        self.message_user(
+            request,
+            format_html(
+                "{} <code>{}</code> — {}",
+                _("The new key is"),
+                key,
+                _("copy it now: it is not stored and will not be shown again."),
+            ),
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.revoke_token(token, actor=request.user)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)
