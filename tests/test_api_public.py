@@ -145,6 +145,24 @@ def test_it_filters_by_language_rating_claimant_tag_and_dates(anonymous):  # noq
     )
 
 
+def test_it_reads_any_offset_python_accepts_and_refuses_a_time_out_of_range(
+    anonymous,  # noqa: F811
+):
+    published()
+    # PostgreSQL refuses offsets beyond ±15:59; the API converts to UTC first.
+    odd_offset = anonymous.get(
+        FACTCHECKS, {"published_after": "0105-01-08T14:13:38-21:46"}
+    )
+    assert odd_offset.status_code == 200
+    assert len(slugs(odd_offset)) == 1
+
+    before_year_one = anonymous.get(
+        FACTCHECKS, {"published_after": "0001-01-01T00:00:00+10:00"}
+    )
+    assert before_year_one.status_code == 400
+    assert "published_after" in before_year_one.json()
+
+
 def test_it_searches_in_arabic_and_english(anonymous):  # noqa: F811
     arabic = published()
     services_headline(arabic, "المحكمة الجنائية الدولية وتركيا")

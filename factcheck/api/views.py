@@ -1,6 +1,7 @@
 """API views. Public ones opt in to anonymous reading; everything else needs a
 newsroom role, and every write goes through factcheck.services like the admin's."""
 
+import datetime
 import hashlib
 
 from django import forms
@@ -12,6 +13,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.csrf import csrf_exempt
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -96,7 +98,30 @@ class IntegerFilter(filters.NumberFilter):
 
 StrictChoice = strict(filters.ChoiceFilter)
 StrictInteger = strict(IntegerFilter)
-StrictDateTime = strict(filters.IsoDateTimeFilter)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, handed to the database in UTC.
+
+    PostgreSQL refuses offsets beyond ±15:59 ("time zone displacement out of
+    range"), which Python accepts; in UTC the database never sees them.
+    """
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("This time is out of range.") from exc
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
+StrictDateTime = strict(UtcDateTimeFilter)
 StrictMultipleChoice = strict(filters.MultipleChoiceFilter)
 
 
