@@ -131,7 +131,7 @@ else:
     # the pages the web server has cached.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.cache.SharedFileCache",
             "LOCATION": str(BASE_DIR / ".data" / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }

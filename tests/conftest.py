@@ -21,7 +21,7 @@ def _a_redis_database_per_worker() -> None:
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     cache = settings.CACHES["default"]
-    if cache["BACKEND"].endswith("FileBasedCache"):
+    if cache["BACKEND"].endswith("FileCache"):
         # Not the running desk's cache, and one folder per test worker.
         cache["LOCATION"] = str(settings.BASE_DIR / ".data" / f"test-cache-{worker}")
         return
