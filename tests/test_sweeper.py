@@ -100,18 +100,34 @@ def test_a_broker_that_refuses_leaves_the_job_waiting_for_the_sweeper(
     assert (job.state, job.enqueued_at) == (JobState.PENDING, None)
 
 
+def test_the_broker_is_the_in_memory_one_again_after_it_was_down(enqueued):
+    # Runs after the test above in the same process (file order): nothing of the
+    # dead broker is left behind.
+    job = archive_job()
+    services.sweep(now=job.run_after + 5 * MINUTE)
+    assert enqueued() == [("factcheck.tasks.archive_source", [job.pk])]
+
+
 @pytest.fixture
 def broker_down():
-    """The in-process Celery app pointed at a port where nothing listens."""
+    """Tasks sent by this process go to a port where nothing listens.
+
+    The app keeps the connection and producer pools it made from the first
+    broker URL, so the pools themselves are swapped and put back: changing
+    broker_url alone would move nothing, and left changed would break the
+    `enqueued` fixture of every later test in this process.
+    """
+    from kombu.pools import ProducerPool
+
     from newsroom.celery import app
 
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.pool.force_close_all()
-    app._pool = None
+    saved = app._pool, app.amqp._producer_pool
+    connections = app.connection_for_write("redis://127.0.0.1:1/0").Pool(limit=1)
+    producers = ProducerPool(connections, limit=1)
+    app._pool, app.amqp._producer_pool = connections, producers
     try:
         yield
     finally:
-        app.conf.broker_url = previous
-        app.pool.force_close_all()
-        app._pool = None
+        app._pool, app.amqp._producer_pool = saved
+        producers.force_close_all()
+        connections.force_close_all()
