@@ -117,24 +117,30 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "default" holds what every process must agree on: the public pages' generation
+# (a purge), throttle counts, the submit form's quota. "pages" holds the rendered
+# public pages, keyed by that generation, so a purge in any process (the web
+# server's or the Celery worker's, which publishes scheduled fact-checks) makes
+# every process's copies unreachable.
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
-        }
+    _redis = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
     }
+    CACHES = {"default": _redis, "pages": {**_redis, "KEY_PREFIX": "pages"}}
 else:
-    # Files under .data/, not local memory: the web server and the Celery worker
-    # are separate processes, and a fact-check the scheduler publishes must purge
-    # the pages the web server has cached.
+    # A folder under .data/ shared by the processes of one machine, and each
+    # process's own memory for the pages: reading a page must not cost a file.
     CACHES = {
         "default": {
             "BACKEND": "newsroom.cache.SharedFileCache",
             "LOCATION": str(BASE_DIR / ".data" / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        },
     }
 
 AUTHENTICATION_BACKENDS = [

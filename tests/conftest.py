@@ -20,16 +20,15 @@ def _a_redis_database_per_worker() -> None:
     opened.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    cache = settings.CACHES["default"]
-    if cache["BACKEND"].endswith("FileCache"):
-        # Not the running desk's cache, and one folder per test worker.
-        cache["LOCATION"] = str(settings.BASE_DIR / ".data" / f"test-cache-{worker}")
-        return
-    if not worker or not cache["BACKEND"].startswith("django_redis"):
-        return
-    base, _, database = cache["LOCATION"].rpartition("/")
-    offset = int(worker.removeprefix("gw")) + 1
-    cache["LOCATION"] = f"{base}/{int(database or 0) + offset}"
+    for cache in settings.CACHES.values():
+        if cache["BACKEND"].endswith("FileCache"):
+            # Not the running desk's cache, and one folder per test worker.
+            folder = settings.BASE_DIR / ".data" / f"test-cache-{worker}"
+            cache["LOCATION"] = str(folder)
+        elif worker and cache["BACKEND"].startswith("django_redis"):
+            base, _, database = cache["LOCATION"].rpartition("/")
+            offset = int(worker.removeprefix("gw")) + 1
+            cache["LOCATION"] = f"{base}/{int(database or 0) + offset}"
 
 
 _a_redis_database_per_worker()
@@ -80,9 +79,10 @@ def enqueued():
 @pytest.fixture(scope="session", autouse=True)
 def _an_empty_cache():
     """Redis and the cache folder outlive a run; start each run from nothing."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

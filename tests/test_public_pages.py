@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from factcheck.models import Appearance, Language, Rating, SourceKind, Stance
+from factcheck import services
+from factcheck.models import Appearance, Language, Rating, SourceKind, Stance, Status
 from factcheck.templatetags.factcheck_pages import contrast_ratio, ink
 from tests import factories
 
@@ -271,6 +272,26 @@ def test_it_builds_the_list_in_five_queries(
     # The verdict, claimant and topic choices, the count, and the page.
     with django_assert_num_queries(5):
         assert client.get(url("factcheck_list"), query).status_code == 200
+    # Another list or search needs only its own count and page: the choices
+    # stay worked out until the next publication purges them.
+    with django_assert_num_queries(2):
+        assert client.get(url("factcheck_list"), {"language": "ar"}).status_code == 200
+
+
+def test_it_offers_a_newly_published_claimant_once_the_publication_purges(
+    client, editor, django_capture_on_commit_callbacks
+):
+    factories.public_factcheck()
+    client.get(url("factcheck_list"))
+    claim = factories.claim_at(
+        Status.APPROVED, claimant=factories.claimant(name="Newly Checked")
+    )
+
+    assert "Newly Checked" not in client.get(url("factcheck_list"), {"q": "x"}).text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(claim, to=Status.PUBLISHED, actor=editor)
+
+    assert "Newly Checked" in client.get(url("factcheck_list"), {"q": "y"}).text
 
 
 # --- The fact-check page ----------------------------------------------------------

@@ -7,11 +7,11 @@ That is coarser than tracking which page shows which fact-check, and it cannot m
 one: a correction changes the home page, the list, the claimant's and tags' pages,
 the corrections log and the feeds at once.
 
-The generation lives in Django's cache, so a purge reaches every process that shares
-it: the web server's, and the Celery worker's when the scheduler publishes. That
-is Redis (REDIS_URL) in production and a folder under .data/ locally; a cache
-private to one process would leave the others serving stale pages until their
-copies expire (PAGE_SECONDS).
+The generation lives in the "default" cache, which every process shares (Redis in
+production, a folder under .data/ locally): a purge in the web server or in the
+Celery worker, when the scheduler publishes, reaches them all. The pages live in
+the "pages" cache (Redis, or each process's own memory), under keys that carry the
+generation, so after a purge no process can find its old copies.
 """
 
 import functools
@@ -22,15 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public:generation"
-# How long a rendered page is kept. Purges make changes visible at once; this only
-# bounds what a process that missed a purge (see above) could serve.
+# How long a rendered page is kept. Purges make changes visible at once; this bounds
+# the memory of pages nobody asks for.
 PAGE_SECONDS = 10 * 60
 # What browsers and CDNs may reuse without asking; after that they revalidate
 # with If-None-Match / If-Modified-Since and usually get a 304.
@@ -114,7 +114,8 @@ def cached_public(view: View) -> View:
             patch_cache_control(response, private=True)
             return response
         key = _key(request)
-        cached = cache.get(key)
+        pages = caches["pages"]
+        cached = pages.get(key)
         if cached is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
@@ -122,7 +123,7 @@ def cached_public(view: View) -> View:
             if not _cacheable(request, response):
                 return response
             cached = CachedResponse.of(response)
-            cache.set(key, cached, PAGE_SECONDS)
+            pages.set(key, cached, PAGE_SECONDS)
         response = cached.response()
         response.headers["ETag"] = cached.etag
         response.headers["Last-Modified"] = http_date(cached.last_modified)

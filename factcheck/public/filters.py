@@ -7,6 +7,7 @@ a drop-down either.
 
 from django import forms
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import caches
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,36 @@ from factcheck.models import (
     having_published_factchecks,
     search_query,
 )
+from factcheck.public.cache import PAGE_SECONDS, generation
+
+
+def offered_choices() -> tuple[list, list, list]:
+    """The verdicts, and the claimants and topics with something published, as
+    (slug, label…) rows.
+
+    Worked out once per generation of the public cache: every change that could
+    alter them (a publication, a retraction, a re-tagged claim, a renamed claimant
+    or tag, a rating edited) purges it. At newsroom scale finding who has
+    something published is most of the cost of a list or search page.
+    """
+    key = f"public:choices:{generation()}"
+    choices = caches["pages"].get(key)
+    if choices is None:
+        choices = (
+            list(Rating.objects.values_list("slug", "label_en", "label_ar")),
+            list(
+                having_published_factchecks(
+                    Claimant.objects.all(), "claim__claimant"
+                ).values_list("slug", "name")
+            ),
+            list(
+                having_published_factchecks(
+                    Tag.objects.all(), "claim__tags"
+                ).values_list("slug", "name")
+            ),
+        )
+        caches["pages"].set(key, choices, PAGE_SECONDS)
+    return choices
 
 
 class DateInput(forms.DateInput):
@@ -43,21 +74,14 @@ class FactCheckFilters(forms.Form):
 
     def __init__(self, data, *, language: str):
         super().__init__(data, label_suffix="")
-        ratings = Rating.objects.all()
-        claimants = having_published_factchecks(
-            Claimant.objects.all(), "claim__claimant"
-        )
-        tags = having_published_factchecks(Tag.objects.all(), "claim__tags")
+        ratings, claimants, tags = offered_choices()
         self.fields["rating"].choices = [("", _("Any verdict"))] + [
-            (rating.slug, rating.label(language)) for rating in ratings
+            (slug, label_ar if language == Language.ARABIC else label_en)
+            for slug, label_en, label_ar in ratings
         ]
         self.fields["language"].choices = [("", _("Any language")), *Language.choices]
-        self.fields["claimant"].choices = [("", _("Anyone"))] + [
-            (claimant.slug, claimant.name) for claimant in claimants
-        ]
-        self.fields["tag"].choices = [("", _("Any topic"))] + [
-            (tag.slug, tag.name) for tag in tags
-        ]
+        self.fields["claimant"].choices = [("", _("Anyone")), *claimants]
+        self.fields["tag"].choices = [("", _("Any topic")), *tags]
 
     @property
     def is_filtering(self) -> bool:
