@@ -163,6 +163,16 @@ def test_it_reads_any_offset_python_accepts_and_refuses_a_time_out_of_range(
     assert "published_after" in before_year_one.json()
 
 
+@pytest.mark.parametrize("parameter", ["language", "rating", "published_after"])
+def test_it_refuses_an_empty_filter_instead_of_ignoring_it(
+    anonymous,  # noqa: F811
+    parameter,
+):
+    response = anonymous.get(FACTCHECKS, {parameter: ""})
+    assert response.status_code == 400
+    assert parameter in response.json()
+
+
 def test_it_searches_in_arabic_and_english(anonymous):  # noqa: F811
     arabic = published()
     services_headline(arabic, "المحكمة الجنائية الدولية وتركيا")

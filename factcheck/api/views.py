@@ -126,10 +126,8 @@ StrictMultipleChoice = strict(filters.MultipleChoiceFilter)
 
 
 class FactCheckFilter(filters.FilterSet):
-    language = filters.ChoiceFilter(
-        choices=FactCheck._meta.get_field("language").choices
-    )
-    rating = IntegerFilter(field_name="rating__value")
+    language = StrictChoice(choices=FactCheck._meta.get_field("language").choices)
+    rating = StrictInteger(field_name="rating__value")
     claimant = filters.CharFilter(field_name="claim__claimant__slug")
     tag = filters.CharFilter(method="filter_tag")
     published_after = StrictDateTime(field_name="published_at", lookup_expr="gte")
