@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from factcheck import services
 from factcheck.models import CorrectionKind, Language, Status
+from factcheck.public.cache import purge
 from tests import factories
 from tests.api import anonymous  # noqa: F401 (fixture)
 
@@ -214,18 +215,23 @@ def test_it_answers_the_list_and_detail_in_a_fixed_number_of_queries(
     django_assert_num_queries,
 ):
     fc = published()
-    anonymous.get(FACTCHECKS)  # warm the content-type cache
+    anonymous.get(FACTCHECKS, {"language": "ar"})  # warm the content-type cache
 
     with django_assert_num_queries(PINNED_LIST_QUERIES):
         anonymous.get(FACTCHECKS)
     with django_assert_num_queries(PINNED_DETAIL_QUERIES):
         anonymous.get(f"{FACTCHECKS}{fc.slug}/")
+    # Until the next publication purges it, the same data is not built again.
+    with django_assert_num_queries(0):
+        assert anonymous.get(FACTCHECKS).status_code == 200
+        assert anonymous.get(f"{FACTCHECKS}{fc.slug}/").status_code == 200
 
     for _ in range(6):
         more = published()
         for n in range(4):
             factories.source(more.claim, url=f"https://example.org/{more.pk}/{n}")
             factories.correction(more)
+    purge()  # what each of those publications does once it commits
     with django_assert_num_queries(PINNED_LIST_QUERIES):
         response = anonymous.get(FACTCHECKS)
     assert response.json()["count"] == 7
@@ -304,3 +310,23 @@ def test_it_shows_the_rating_scale(anonymous):  # noqa: F811
 
     assert [r["value"] for r in response.json()] == [1, 5]
     assert response.json()[0]["label_ar"] == "خطأ"
+
+
+def test_it_lists_a_new_publication_and_drops_a_retraction_at_once(
+    anonymous,  # noqa: F811
+    editor,
+    django_capture_on_commit_callbacks,
+):
+    published()
+    assert anonymous.get(FACTCHECKS).json()["count"] == 1
+
+    claim = factories.claim_at(Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(claim, to=Status.PUBLISHED, actor=editor)
+    assert anonymous.get(FACTCHECKS).json()["count"] == 2
+    assert anonymous.get(f"{FACTCHECKS}{claim.factcheck.slug}/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(claim, to=Status.RETRACTED, actor=editor, note="Forged.")
+    assert anonymous.get(FACTCHECKS).json()["count"] == 1
+    assert anonymous.get(f"{FACTCHECKS}{claim.factcheck.slug}/").status_code == 404

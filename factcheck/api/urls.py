@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from factcheck.api import views
+from factcheck.public.cache import cached_public
 
 router = DefaultRouter()
 router.register("factchecks", views.PublicFactCheckViewSet, basename="public-factcheck")
@@ -14,7 +15,9 @@ router.register("articles", views.ArticleViewSet, basename="article")
 
 urlpatterns = [
     path(
-        "v1/claimreview/", views.ClaimReviewFeedView.as_view(), name="claimreview-feed"
+        "v1/claimreview/",
+        cached_public(views.ClaimReviewFeedView.as_view()),
+        name="claimreview-feed",
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

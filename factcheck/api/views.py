@@ -6,6 +6,7 @@ import hashlib
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,6 +40,7 @@ from factcheck.models import (
     Status,
     having_published_factchecks,
 )
+from factcheck.public.cache import PAGE_SECONDS, generation
 
 # --- Public ------------------------------------------------------------------------
 
@@ -55,6 +58,31 @@ class PublicResponseMixin:
     def last_modified(self):
         return FactCheck.objects.published().aggregate(at=Max("updated_at"))["at"]
 
+    def list(self, request, *args, **kwargs):
+        return self.built_once(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.built_once(super().retrieve, request, *args, **kwargs)
+
+    def built_once(self, build, request, *args, **kwargs) -> Response:
+        """The data at this URL, built once per generation of the public cache.
+
+        Everything published changes only with a purge (see public/cache.py), so
+        the data and its Last-Modified are kept until the next one. Throttles,
+        content negotiation and conditional GET still run on every request; only
+        the queries and the serializing are saved.
+        """
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"api:{generation()}:{path}"
+        pages = caches["pages"]
+        built = pages.get(key)
+        if built is None:
+            response = build(request, *args, **kwargs)
+            built = (response.data, self.last_modified())
+            pages.set(key, built, PAGE_SECONDS)
+        data, self.modified = built
+        return Response(data)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
@@ -62,7 +90,7 @@ class PublicResponseMixin:
         response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
         response["ETag"] = etag
-        modified = self.last_modified()
+        modified = getattr(self, "modified", None) or self.last_modified()
         if modified is not None:
             response["Last-Modified"] = http_date(modified.timestamp())
         patch_cache_control(response, public=True, max_age=60)
@@ -163,6 +191,9 @@ class PublicFactCheckViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet)
         return FactCheck.objects.for_page()
 
     def retrieve(self, request, *args, **kwargs):
+        return self.built_once(self.one_factcheck, request, *args, **kwargs)
+
+    def one_factcheck(self, request, *args, **kwargs):
         self.factcheck = self.get_object()
         return Response(self.get_serializer(self.factcheck).data)
 
@@ -211,18 +242,26 @@ class ClaimantViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ClaimReviewFeedView(PublicResponseMixin, APIView):
-    """Every published fact-check as a schema.org DataFeed of ClaimReview items."""
+    """Every published fact-check as a schema.org DataFeed of ClaimReview items.
+
+    It holds everything published, so it is built once per generation of the
+    public cache (urls.py wraps it in cached_public) and read in chunks. JSON
+    only: one rendering per URL is what makes the cached copy right for everyone.
+    """
+
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(responses={200: dict})
     def get(self, request):
         bounds = scale_bounds()
+        published = FactCheck.objects.for_claimreview().order_by("-published_at", "-pk")
         items = [
             {
                 "@type": "DataFeedItem",
                 "dateModified": fc.updated_at.isoformat(),
                 "item": [claim_review(fc, scale_bounds=bounds)],
             }
-            for fc in FactCheck.objects.for_page().order_by("-published_at", "-pk")
+            for fc in published.iterator(chunk_size=1000)
         ]
         return Response(
             {

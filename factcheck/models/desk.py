@@ -610,9 +610,27 @@ class Rating(models.Model):
 class FactCheckQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: fact-checks whose claim is published, nothing else."""
-        return self.filter(
-            claim__status=Status.PUBLISHED, published_at__lte=Now()
-        ).select_related("claim__claimant", "rating")
+        return (
+            self.filter(claim__status=Status.PUBLISHED, published_at__lte=Now())
+            .select_related("claim__claimant", "rating")
+            # The search vectors are for the database's index, not for display: a
+            # long body's is several kilobytes per row to send and decode.
+            .defer("search", "claim__search")
+        )
+
+    def for_claimreview(self):
+        """Published fact-checks with what their ClaimReview says and nothing more
+        (no body, sources or corrections): the DataFeed lists every one."""
+        return (
+            self.published()
+            .defer("body", "summary")
+            .prefetch_related(
+                Prefetch(
+                    "claim__appearances",
+                    queryset=Appearance.objects.select_related("article__outlet"),
+                )
+            )
+        )
 
     def for_page(self):
         """Published fact-checks with everything their public page shows, fetched

@@ -7,8 +7,11 @@ a drop-down either.
 
 from django import forms
 from django.contrib.postgres.search import SearchRank
-from django.core.cache import caches
+from django.core.cache import cache
 from django.db.models import F, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from factcheck.models import (
@@ -33,7 +36,8 @@ def offered_choices() -> tuple[list, list, list]:
     something published is most of the cost of a list or search page.
     """
     key = f"public:choices:{generation()}"
-    choices = caches["pages"].get(key)
+    # In the shared cache: worked out once for every process, not once in each.
+    choices = cache.get(key)
     if choices is None:
         choices = (
             list(Rating.objects.values_list("slug", "label_en", "label_ar")),
@@ -48,8 +52,33 @@ def offered_choices() -> tuple[list, list, list]:
                 ).values_list("slug", "name")
             ),
         )
-        caches["pages"].set(key, choices, PAGE_SECONDS)
+        cache.set(key, choices, PAGE_SECONDS)
     return choices
+
+
+class QuickSelect(forms.Select):
+    """A drop-down written in Python, not through one template per option.
+
+    The claimant filter offers every claimant with a published fact-check, which
+    at newsroom scale is thousands: Django's option templates made rendering it
+    most of a search page's time (about 270 ms of 350 at 2,000 claimants).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (choice, SELECTED if str(choice) == chosen else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attrs, options)
+
+
+SELECTED = mark_safe(" selected")
 
 
 class DateInput(forms.DateInput):
@@ -61,10 +90,14 @@ class DateInput(forms.DateInput):
 
 class FactCheckFilters(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    rating = forms.ChoiceField(label=_("Verdict"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    claimant = forms.ChoiceField(label=_("Who made the claim"), required=False)
-    tag = forms.ChoiceField(label=_("Topic"), required=False)
+    rating = forms.ChoiceField(label=_("Verdict"), required=False, widget=QuickSelect)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, widget=QuickSelect
+    )
+    claimant = forms.ChoiceField(
+        label=_("Who made the claim"), required=False, widget=QuickSelect
+    )
+    tag = forms.ChoiceField(label=_("Topic"), required=False, widget=QuickSelect)
     published_from = forms.DateField(
         label=_("Published from"), required=False, widget=DateInput()
     )
