@@ -78,9 +78,10 @@ def _creative_work(appearance: Appearance) -> dict:
     return work
 
 
-def _item_reviewed(factcheck: FactCheck) -> dict:
+def _item_reviewed(factcheck: FactCheck, appearances: list | None) -> dict:
     claim = factcheck.claim
-    appearances = list(claim.appearances.all())
+    if appearances is None:
+        appearances = list(claim.appearances.all())
     item = {"@type": "Claim"}
     if claim.claimant:
         item["author"] = _claim_author(claim.claimant)
@@ -116,11 +117,13 @@ def claim_review(
     site_url: str | None = None,
     publisher: dict | None = None,
     scale_bounds: tuple[int | None, int | None] | None = None,
+    appearances: list[Appearance] | None = None,
 ) -> dict:
     """The ClaimReview of a published fact-check, as a JSON-LD object.
 
     Give it a fact-check from `FactCheck.objects.for_page()`, whose prefetches it
-    reads; the scale's bounds cost one query unless `scale_bounds` (worst, best)
+    reads, or the claim's `appearances` (with article and outlet) fetched by the
+    caller; the scale's bounds cost one query unless `scale_bounds` (worst, best)
     is given, as lists of many fact-checks do. `site_url` defaults to the SITE_URL
     setting, `publisher` (name and url) to the newsroom: NEWSROOM_NAME at site_url.
     """
@@ -138,7 +141,7 @@ def claim_review(
         "inLanguage": factcheck.language,
         "headline": factcheck.headline,
         "author": {"@type": "Organization", **publisher},
-        "itemReviewed": _item_reviewed(factcheck),
+        "itemReviewed": _item_reviewed(factcheck, appearances),
         "reviewRating": _review_rating(factcheck.rating, factcheck.language, bounds),
     }
 

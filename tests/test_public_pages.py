@@ -276,6 +276,10 @@ def test_it_builds_the_list_in_five_queries(
     # stay worked out until the next publication purges them.
     with django_assert_num_queries(2):
         assert client.get(url("factcheck_list"), {"language": "ar"}).status_code == 200
+    # Its next page reuses the count too.
+    with django_assert_num_queries(1):
+        page_two = {"language": "ar", "page": "2"}
+        assert client.get(url("factcheck_list"), page_two).status_code == 200
 
 
 def test_it_offers_a_newly_published_claimant_once_the_publication_purges(

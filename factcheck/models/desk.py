@@ -620,17 +620,9 @@ class FactCheckQuerySet(models.QuerySet):
 
     def for_claimreview(self):
         """Published fact-checks with what their ClaimReview says and nothing more
-        (no body, sources or corrections): the DataFeed lists every one."""
-        return (
-            self.published()
-            .defer("body", "summary")
-            .prefetch_related(
-                Prefetch(
-                    "claim__appearances",
-                    queryset=Appearance.objects.select_related("article__outlet"),
-                )
-            )
-        )
+        (no body, sources or corrections; the DataFeed reads the appearances of
+        all of them in one query of its own): the DataFeed lists every one."""
+        return self.published().defer("body", "summary")
 
     def for_page(self):
         """Published fact-checks with everything their public page shows, fetched
