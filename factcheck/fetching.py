@@ -362,7 +362,8 @@ def _decode(body: bytes, charset: str | None) -> str:
         codec = codecs.lookup(charset or "utf-8").name
     except LookupError:
         codec = "utf-8"
-    return body.decode(codec, errors="replace")
+    # PostgreSQL text cannot hold NUL, which a page is free to contain.
+    return body.decode(codec, errors="replace").replace("\x00", "")
 
 
 def _main_text(body: bytes, content_type: str, charset: str | None) -> str:

@@ -456,3 +456,14 @@ def test_a_source_never_archived_shows_no_archive_line(client):
 
     assert "Archived by us" not in page
     assert "online" not in page
+
+
+def test_it_keeps_a_page_whose_text_holds_nul_characters(httpserver):
+    httpserver.expect_request("/odd").respond_with_data(
+        "before\x00after", content_type="text/plain; charset=utf-8"
+    )
+    job = a_source(url=httpserver.url_for("/odd")).archive_jobs.get()
+
+    assert run(job) is None
+
+    assert SourceArchive.objects.get(job=job).text == "beforeafter"

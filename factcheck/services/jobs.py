@@ -161,7 +161,7 @@ def run_archive_job(job_id: int, *, lease: str) -> float | None:
     job = _take(ArchiveJob, job_id, lease)
     if job is None:
         return None
-    give_up = partial(_archive_gave_up, lease=lease)
+    give_up = _archive_gave_up
     if job.attempts > ARCHIVE_MAX_ATTEMPTS:
         # Taken again and again without finishing: something kills the worker.
         return _retry_or_fail(
@@ -215,7 +215,7 @@ def _store_archive(job: ArchiveJob, fetched) -> None:
         _update_link_status(job, archive=archive)
 
 
-def _archive_gave_up(job: ArchiveJob, *, lease: str) -> None:
+def _archive_gave_up(job: ArchiveJob) -> None:
     _update_link_status(job, archive=None)
 
 
