@@ -553,3 +553,25 @@ def test_it_answers_a_missing_or_retracted_fact_check_in_two_queries(
 ):
     with django_assert_num_queries(2):  # the fact-check, then a retraction of it
         assert client.get(url("factcheck_detail", slug="nothing")).status_code == 404
+
+
+def test_its_filter_drop_downs_escape_names_and_keep_the_choice(client):
+    sneaky = factories.claimant(name='<img src=x onerror="alert(1)">', slug="sneaky")
+    factories.public_factcheck(claim_fields={"claimant": sneaky})
+
+    page = client.get(url("factcheck_list"), {"claimant": "sneaky"}).text
+
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert (
+        '<option value="sneaky" selected>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+        "</option>" in page
+    )
+
+
+def test_its_filters_refuse_a_claimant_not_offered_with_a_message(client):
+    factories.public_factcheck()
+
+    page = client.get(url("factcheck_list"), {"claimant": "nobody"}).text
+
+    assert "Select a valid choice. nobody is not one of the available choices." in page
+    assert 'class="card"' in page  # the list is not emptied by the mistake
