@@ -136,6 +136,9 @@ else:
         "default": {
             "BACKEND": "newsroom.cache.SharedFileCache",
             "LOCATION": str(BASE_DIR / ".data" / "cache"),
+            # Past this many files it deletes a third at random, the generation
+            # among them (a spurious purge); it holds few keys, so keep it rare.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

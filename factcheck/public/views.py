@@ -10,7 +10,7 @@ many fact-checks, sources, appearances or corrections there are; the tests pin t
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
@@ -53,9 +53,11 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     asked.pop("page", None)
     what = f"{request.path}?{asked.urlencode()}".encode()
     key = f"public:count:{generation()}:{hashlib.sha256(what).hexdigest()}"
-    count = cache.get(key)
+    # Beside the pages: one entry per list and search, as many as there are.
+    pages = caches["pages"]
+    count = pages.get(key)
     if count is None:
-        cache.set(key, paginator.count, PAGE_SECONDS)
+        pages.set(key, paginator.count, PAGE_SECONDS)
     else:
         paginator.count = count  # a cached_property: set, it is not counted again
     return paginator.get_page(request.GET.get("page"))
