@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -72,13 +72,14 @@ class PublicResponseMixin:
     def retrieve(self, request, *args, **kwargs):
         return self.built_once(super().retrieve, request, *args, **kwargs)
 
-    def built_once(self, build, request, *args, **kwargs) -> Response:
-        """The data at this URL, built once per generation of the public cache.
+    def built_once(self, build, request, *args, **kwargs) -> HttpResponseBase:
+        """The data at this URL, built once per generation of the public cache,
+        and its JSON rendered once too.
 
         Everything published changes only with a purge (see public/cache.py), so
         the data and its Last-Modified are kept until the next one. Throttles,
         content negotiation and conditional GET still run on every request; only
-        the queries and the serializing are saved.
+        the queries, the serializing and the JSON encoding are saved.
         """
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"api:{generation()}:{path}"
@@ -89,13 +90,23 @@ class PublicResponseMixin:
             built = (response.data, self.last_modified())
             pages.set(key, built, PAGE_SECONDS)
         data, self.modified = built
-        return Response(data)
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, JSONRenderer):
+            return Response(data)  # the browsable API, for people
+        media_type = request.accepted_media_type
+        body_key = f"{key}:{hashlib.sha256(media_type.encode()).hexdigest()}"
+        body = pages.get(body_key)
+        if body is None:
+            body = renderer.render(data, media_type, self.get_renderer_context())
+            pages.set(body_key, body, PAGE_SECONDS)
+        return HttpResponse(body, content_type=renderer.media_type)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        response.render()
+        if isinstance(response, Response):
+            response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
         response["ETag"] = etag
         modified = getattr(self, "modified", None) or self.last_modified()
