@@ -13,6 +13,8 @@ import hashlib
 import ipaddress
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -92,29 +94,47 @@ _NETWORK_ERRORS = (
 )
 
 
-def fetch(url: str) -> Fetched:
-    allow_loopback = getattr(settings, "FETCH_ALLOW_LOOPBACK", False)
-    timeout = (
-        getattr(settings, "FETCH_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
-        getattr(settings, "FETCH_READ_TIMEOUT", READ_TIMEOUT),
+@dataclass(frozen=True)
+class _Limits:
+    allow_loopback: bool
+    timeout: tuple[float, float]
+    deadline: float
+
+
+@contextmanager
+def _outbound() -> Iterator[tuple[requests.Session, _Limits]]:
+    """A session under the desk's address rules, the limits of one exchange, and
+    the transport's errors turned into Refused or FetchFailed."""
+    limits = _Limits(
+        allow_loopback=getattr(settings, "FETCH_ALLOW_LOOPBACK", False),
+        timeout=(
+            getattr(settings, "FETCH_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+            getattr(settings, "FETCH_READ_TIMEOUT", READ_TIMEOUT),
+        ),
+        deadline=time.monotonic()
+        + getattr(settings, "FETCH_TOTAL_TIMEOUT", TOTAL_TIMEOUT),
     )
-    max_bytes = getattr(settings, "FETCH_MAX_BYTES", MAX_BYTES)
-    deadline = time.monotonic() + getattr(
-        settings, "FETCH_TOTAL_TIMEOUT", TOTAL_TIMEOUT
-    )
-    with _session(allow_loopback=allow_loopback) as session:
+    with _session(allow_loopback=limits.allow_loopback) as session:
         try:
-            response = _follow_redirects(session, url, allow_loopback, timeout)
-            try:
-                return _read(url, response, max_bytes, deadline)
-            finally:
-                response.close()
+            yield session, limits
         except InvalidIPAddress as exc:
             raise Refused(f"address not allowed: {exc}") from exc
         except _NETWORK_ERRORS as exc:
             raise FetchFailed(f"network error: {exc}", retryable=True) from exc
         except requests.RequestException as exc:
             raise FetchFailed(f"bad response: {exc}", retryable=False) from exc
+
+
+def fetch(url: str) -> Fetched:
+    max_bytes = getattr(settings, "FETCH_MAX_BYTES", MAX_BYTES)
+    with _outbound() as (session, limits):
+        response = _follow_redirects(
+            session, url, limits.allow_loopback, limits.timeout
+        )
+        try:
+            return _read(url, response, max_bytes, limits.deadline)
+        finally:
+            response.close()
 
 
 @dataclass(frozen=True)
@@ -134,33 +154,18 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> Posted:
     Redirects are not followed: a webhook that answers 3xx has moved, and the
     partner must say where in their subscription, not the desk's first POST.
     """
-    allow_loopback = getattr(settings, "FETCH_ALLOW_LOOPBACK", False)
-    timeout = (
-        getattr(settings, "FETCH_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
-        getattr(settings, "FETCH_READ_TIMEOUT", READ_TIMEOUT),
-    )
-    deadline = time.monotonic() + getattr(
-        settings, "FETCH_TOTAL_TIMEOUT", TOTAL_TIMEOUT
-    )
-    with _session(allow_loopback=allow_loopback) as session:
+    with _outbound() as (session, limits):
+        request = _prepare(session, url, method="POST", body=body)
+        request.headers.update(headers)
+        _check_url(request.url or "", limits.allow_loopback)
+        response = session.send(
+            request, allow_redirects=False, stream=True, timeout=limits.timeout
+        )
         try:
-            request = _prepare(session, url, method="POST", body=body)
-            request.headers.update(headers)
-            _check_url(request.url or "", allow_loopback)
-            response = session.send(
-                request, allow_redirects=False, stream=True, timeout=timeout
-            )
-            try:
-                answer = _read_start(response, POST_ANSWER_BYTES, deadline)
-                return Posted(status=response.status_code, body=answer)
-            finally:
-                response.close()
-        except InvalidIPAddress as exc:
-            raise Refused(f"address not allowed: {exc}") from exc
-        except _NETWORK_ERRORS as exc:
-            raise FetchFailed(f"network error: {exc}", retryable=True) from exc
-        except requests.RequestException as exc:
-            raise FetchFailed(f"bad response: {exc}", retryable=False) from exc
+            answer = _read_start(response, POST_ANSWER_BYTES, limits.deadline)
+            return Posted(status=response.status_code, body=answer)
+        finally:
+            response.close()
 
 
 def _read_start(response: requests.Response, limit: int, deadline: float) -> bytes:
