@@ -263,14 +263,21 @@ def test_it_pages_through_the_list(client):
 
 
 @pytest.mark.parametrize("published", [1, 30])
-@pytest.mark.parametrize("query", [{}, {"q": "تركيا", "language": "ar", "page": "2"}])
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        # The verdict, claimant and topic choices, the count, and the page.
+        ({}, 5),
+        # A search's page brings its total with it (COUNT(*) OVER ()).
+        ({"q": "تركيا", "language": "ar"}, 4),
+    ],
+)
 def test_it_builds_the_list_in_five_queries(
-    client, django_assert_num_queries, published, query
+    client, django_assert_num_queries, published, query, queries
 ):
     for _ in range(published):
         factories.public_factcheck(sources=2, tags=2)
-    # The verdict, claimant and topic choices, the count, and the page.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(queries):
         assert client.get(url("factcheck_list"), query).status_code == 200
     # Another list or search needs only its own count and page: the choices
     # stay worked out until the next publication purges them.
@@ -575,3 +582,17 @@ def test_its_filters_refuse_a_claimant_not_offered_with_a_message(client):
 
     assert "Select a valid choice. nobody is not one of the available choices." in page
     assert 'class="card"' in page  # the list is not emptied by the mistake
+
+
+@pytest.mark.parametrize(
+    ("page", "cards"),
+    [("1", 20), ("2", 5), ("9", 5), ("9" * 30, 5), ("x", 20), ("-3", 20)],
+)
+def test_it_pages_through_search_results_with_their_total(client, page, cards):
+    for _ in range(25):
+        factories.public_factcheck()
+
+    html = client.get(url("factcheck_list"), {"q": "تركيا", "page": page}).text
+
+    assert "25 fact-checks" in html
+    assert html.count('class="card"') == cards  # past the end: the last page

@@ -160,6 +160,14 @@ class FactCheckFilters(forms.Form):
         self.fields["tag"].offer(_("Any topic"), choices.tags)
 
     @property
+    def searching(self) -> bool:
+        """Whether the list is ranked by the reader's words (see filter())."""
+        if not self.is_bound:
+            return False
+        self.is_valid()  # fills cleaned_data with the valid fields, as filter() does
+        return bool(self.cleaned_data.get("q", "").strip())
+
+    @property
     def is_filtering(self) -> bool:
         """Whether the reader asked for anything, so the page offers to clear it."""
         return self.is_bound and (bool(self.errors) or any(self.cleaned_data.values()))
