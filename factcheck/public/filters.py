@@ -216,7 +216,7 @@ class FactCheckFilters(forms.Form):
         return (
             factchecks.filter(pk__in=matching)
             .annotate(
-                rank=SearchRank(F("search"), query)
+                rank=SearchRank(F("headline_search"), query)
                 + SearchRank(F("claim__search"), query)
             )
             .order_by("-rank", "-published_at", "-pk")

@@ -89,7 +89,7 @@ def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
 def cards(factchecks: QuerySet) -> QuerySet:
     """Fact-checks as a list shows them: without the bodies and search vectors,
     the largest columns, which no card displays."""
-    return factchecks.defer("body", "search", "claim__search")
+    return factchecks.defer("body", "search", "headline_search", "claim__search")
 
 
 @require_safe
