@@ -310,3 +310,20 @@ def test_the_database_refuses_a_subscriber_without_events_or_with_an_unknown_one
     for events in ([], ["factcheck.deleted"]):
         with pytest.raises(IntegrityError), transaction.atomic():
             subscriber(events=events)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "https://10.0.0.1/",
+        "http://[::1]/",
+        "https://p.example:8443/",
+    ],
+)
+def test_a_subscriber_is_refused_a_non_public_address_by_any_door(url):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        Subscriber(name="Partner", url=url, events=ALL_EVENTS).full_clean()
+    assert set(refused.value.message_dict) == {"url"}

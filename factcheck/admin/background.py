@@ -1,13 +1,10 @@
 """Background work as the desk sees it: sources' archives and link checks, webhook
 subscribers and their deliveries."""
 
-import ipaddress
 import json
-from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models.functions import Substr
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -16,9 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from factcheck import fetching, services, webhooks
+from factcheck import services, webhooks
 from factcheck.admin.common import job_badge, link_badge
-from factcheck.fields import validate_http_url
 from factcheck.models import (
     RESEARCH,
     ArchiveJob,
@@ -276,41 +272,6 @@ class SourceAdmin(admin.ModelAdmin):
 # --- Background work: webhooks --------------------------------------------------
 
 
-def address_refusal(url: str) -> str | None:
-    """Why the desk will not post to this URL, or None.
-
-    Scheme, credentials and syntax are the link field's own rules
-    (validate_http_url); this adds the fetcher's: ports 80 and 443 only, and no
-    address that is not on the public internet. A host name is resolved only
-    when a delivery is sent, where the fetcher refuses a private answer too.
-    """
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        return _("The port is not a number.")
-    if port is not None and port not in fetching.ALLOWED_PORTS:
-        return _(
-            "Only the standard ports are allowed (443 for https, 80 for http), "
-            "not %(port)d."
-        ) % {"port": port}
-    host = (parts.hostname or "").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return _("“%(host)s” is this machine, not a partner's address.") % {
-            "host": host
-        }
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if not fetching.is_public_address(address):
-        return _(
-            "“%(host)s” is not a public internet address (it is loopback, private, "
-            "link-local or reserved); the desk only posts to public addresses."
-        ) % {"host": host}
-    return None
-
-
 class SubscriberForm(forms.ModelForm):
     # The secret is not a field: it is generated, and nobody chooses it.
     events = forms.MultipleChoiceField(
@@ -322,14 +283,6 @@ class SubscriberForm(forms.ModelForm):
     class Meta:
         model = Subscriber
         fields = ["name", "url", "events", "is_active"]
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        validate_http_url(url)
-        refusal = address_refusal(url)
-        if refusal:
-            raise ValidationError(refusal, code="address")
-        return url
 
 
 @admin.register(Subscriber)

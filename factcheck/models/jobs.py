@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.fields import CleanCharField, HttpURLField
+from factcheck.fields import CleanCharField, HttpURLField, validate_public_address
 from factcheck.models.desk import Event, Source, clean_text_constraint
 
 
@@ -156,6 +156,7 @@ class Subscriber(models.Model):
     url = HttpURLField(
         _("webhook link"),
         help_text=_("Must be a public https or http address on port 443 or 80."),
+        validators=[validate_public_address],
     )
     # Shared with the partner, who verifies each delivery's HMAC-SHA256 with it.
     # Stored as is: signing needs the secret itself, not a hash of it.
