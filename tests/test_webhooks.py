@@ -327,3 +327,19 @@ def test_a_subscriber_is_refused_a_non_public_address_by_any_door(url):
     with pytest.raises(ValidationError) as refused:
         Subscriber(name="Partner", url=url, events=ALL_EVENTS).full_clean()
     assert set(refused.value.message_dict) == {"url"}
+
+
+@pytest.mark.parametrize("state", [JobState.PENDING, JobState.RUNNING, JobState.DONE])
+def test_only_a_failed_delivery_is_sent_again(state, editor, administrator, enqueued):
+    subscriber()
+    publish(editor)
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(state=state, attempts=3)
+    enqueued()
+
+    with pytest.raises(services.GuardFailed, match="only a failed delivery"):
+        services.redeliver(delivery, actor=administrator)
+
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == (state, 3)
+    assert enqueued() == []

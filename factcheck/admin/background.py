@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from factcheck import services, webhooks
-from factcheck.admin.common import job_badge, link_badge
+from factcheck.admin.common import apply_to_each, job_badge, link_badge
 from factcheck.models import (
     RESEARCH,
     ArchiveJob,
@@ -244,29 +244,21 @@ class SourceAdmin(admin.ModelAdmin):
         description=_("Re-archive the selected sources"), permissions=["research"]
     )
     def rearchive(self, request, queryset):
-        asked = 0
-        for source in queryset.order_by("pk"):
-            try:
-                services.rearchive(source, actor=request.user)
-                asked += 1
-            except services.WorkflowError as exc:
-                self.message_user(
-                    request,
-                    _("Source %(pk)d not re-archived: %(why)s")
-                    % {"pk": source.pk, "why": exc.message},
-                    messages.ERROR,
-                )
-        if asked:
-            self.message_user(
-                request,
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda source: services.rearchive(source, actor=request.user),
+            refused=_("Source %(pk)d not re-archived: %(why)s"),
+            done=lambda n: (
                 ngettext(
                     "%(n)d source will be archived again shortly.",
                     "%(n)d sources will be archived again shortly.",
-                    asked,
+                    n,
                 )
-                % {"n": asked},
-                messages.SUCCESS,
-            )
+                % {"n": n}
+            ),
+        )
 
 
 # --- Background work: webhooks --------------------------------------------------
@@ -435,38 +427,18 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again"), permissions=["redeliver"])
     def send_again(self, request, queryset):
-        sent = 0
-        for delivery in queryset.order_by("pk"):
-            try:
-                resent = services.redeliver(delivery, actor=request.user)
-            except services.WorkflowError as exc:
-                self.message_user(
-                    request,
-                    _("Delivery %(pk)d not sent again: %(why)s")
-                    % {"pk": delivery.pk, "why": exc.message},
-                    messages.ERROR,
-                )
-                continue
-            if resent:
-                sent += 1
-            else:
-                self.message_user(
-                    request,
-                    _(
-                        "Delivery %(pk)d not sent again: only a failed delivery is "
-                        "(this one is waiting, running or delivered)."
-                    )
-                    % {"pk": delivery.pk},
-                    messages.WARNING,
-                )
-        if sent:
-            self.message_user(
-                request,
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda delivery: services.redeliver(delivery, actor=request.user),
+            refused=_("Delivery %(pk)d not sent again: %(why)s"),
+            done=lambda n: (
                 ngettext(
                     "%(n)d delivery will be sent again shortly.",
                     "%(n)d deliveries will be sent again shortly.",
-                    sent,
+                    n,
                 )
-                % {"n": sent},
-                messages.SUCCESS,
-            )
+                % {"n": n}
+            ),
+        )

@@ -26,6 +26,7 @@ from factcheck.admin.common import (
     AdminMedia,
     RefusalsAsMessages,
     VersionedForm,
+    apply_to_each,
     link_badge,
     local_time,
     schedule_note,
@@ -566,29 +567,21 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"), permissions=["research"])
     def assign_to_me(self, request, queryset):
-        taken = 0
-        for claim in queryset.order_by("pk"):
-            try:
-                services.assign(claim, actor=request.user, assignee=request.user)
-                taken += 1
-            except services.WorkflowError as exc:
-                self.message_user(
-                    request,
-                    _("Claim %(pk)d not assigned: %(why)s")
-                    % {"pk": claim.pk, "why": exc.message},
-                    messages.ERROR,
-                )
-        if taken:
-            self.message_user(
-                request,
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda claim: services.assign(
+                claim, actor=request.user, assignee=request.user
+            ),
+            refused=_("Claim %(pk)d not assigned: %(why)s"),
+            done=lambda n: (
                 ngettext(
-                    "%(n)d claim assigned to you.",
-                    "%(n)d claims assigned to you.",
-                    taken,
+                    "%(n)d claim assigned to you.", "%(n)d claims assigned to you.", n
                 )
-                % {"n": taken},
-                messages.SUCCESS,
-            )
+                % {"n": n}
+            ),
+        )
 
     @admin.action(description=_("Accept"), permissions=["triage"])
     def accept(self, request, queryset):

@@ -1,10 +1,13 @@
 """What every admin page of the desk shares: badges, times, the version check
 that catches concurrent edits, and refusals shown as messages."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -119,3 +122,28 @@ class RefusalsAsMessages:
         except services.WorkflowError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+def apply_to_each(
+    model_admin,
+    request: HttpRequest,
+    queryset,
+    act: Callable[[Any], object],
+    *,
+    refused: str,
+    done: Callable[[int], str],
+) -> None:
+    """Run a service on each selected row, in order: each refusal becomes its own
+    message ("refused" with the row's pk and the reason), the successes one."""
+    succeeded = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            act(obj)
+        except services.WorkflowError as exc:
+            model_admin.message_user(
+                request, refused % {"pk": obj.pk, "why": exc.message}, messages.ERROR
+            )
+        else:
+            succeeded += 1
+    if succeeded:
+        model_admin.message_user(request, done(succeeded), messages.SUCCESS)

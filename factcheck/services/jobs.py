@@ -333,9 +333,8 @@ def _post(delivery: Delivery, subscriber: Subscriber) -> tuple[int | None, str, 
     return answer.status, error, retryable
 
 
-def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> bool:
-    """Send a failed delivery again, from its first attempt's allowance. False if
-    it had not failed (it is waiting, running or delivered)."""
+def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
+    """Send a failed delivery again, from its first attempt's allowance."""
     _require(
         actor,
         "factcheck.change_delivery",
@@ -345,11 +344,17 @@ def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> bool:
         sent = Delivery.objects.filter(pk=delivery.pk, state=JobState.FAILED).update(
             state=JobState.PENDING, attempts=0, run_after=timezone.now(), lease=""
         )
-        if sent:
-            transaction.on_commit(
-                partial(outbox.enqueue, "deliver_webhook", Delivery, delivery.pk)
+        if not sent:
+            # Waiting or running, it will be sent anyway; delivered, it was.
+            raise GuardFailed(
+                _(
+                    "only a failed delivery is (this one is waiting, running or "
+                    "delivered)."
+                )
             )
-    return bool(sent)
+        transaction.on_commit(
+            partial(outbox.enqueue, "deliver_webhook", Delivery, delivery.pk)
+        )
 
 
 # --- Scheduled publication
