@@ -4,8 +4,9 @@ Source archiving, link checks and webhooks take URLs typed by people outside the
 desk, so every fetch goes through here: requests-hardened resolves each host once,
 refuses non-public addresses and connects to exactly the address it checked (no DNS
 rebinding window). This module adds what it leaves open: schemes, ports,
-credentials, redirects re-checked one hop at a time, a few address ranges it lets
-through, limits on time and size, and a content-type allowlist.
+credentials, redirects re-checked one hop at a time, the desk's own address rule
+(factcheck.addresses, the one the link fields apply when a URL is saved), limits
+on time and size, and a content-type allowlist.
 """
 
 import codecs
@@ -30,6 +31,8 @@ from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
+from factcheck import addresses
+
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 15.0
 # The read timeout is per socket read; a server trickling a byte at a time could
@@ -38,7 +41,6 @@ TOTAL_TIMEOUT = 30.0
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 3
 ALLOWED_SCHEMES = frozenset({"http", "https"})
-ALLOWED_PORTS = frozenset({80, 443})
 ALLOWED_CONTENT_TYPES = frozenset(
     {
         "text/html",
@@ -223,7 +225,11 @@ def _check_url(url: str, allow_loopback: bool) -> None:
     if parts.username is not None or parts.password is not None:
         raise Refused("credentials in URLs are not sent")
     testing_loopback = allow_loopback and parts.hostname == str(TEST_LOOPBACK)
-    if port is not None and port not in ALLOWED_PORTS and not testing_loopback:
+    if (
+        port is not None
+        and port not in addresses.ALLOWED_PORTS
+        and not testing_loopback
+    ):
         raise Refused(f"port not allowed: {port}")
 
 
@@ -238,7 +244,7 @@ class _RefuseAllCookies(DefaultCookiePolicy):
 
 
 class _StrictIPFilterAdapter(IPFilterAdapter):
-    """requests-hardened's adapter, plus the ranges its filter lets through.
+    """requests-hardened's adapter, plus the desk's own address rule.
 
     It resolves the host, checks the first answer and pins it as the host to
     connect to; the extra check runs on that pinned address, so it adds no lookup
@@ -257,27 +263,10 @@ class _StrictIPFilterAdapter(IPFilterAdapter):
         return host_params, pool_kwargs
 
 
-def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Whether the desk may connect to this address: the rule every fetch applies,
-    for forms that check an IP literal before anything is fetched."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return is_public_address(address.ipv4_mapped)
-    return _is_public(address, allow_loopback=False)
-
-
-def _is_public(
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_loopback: bool
-) -> bool:
+def _is_public(address: addresses.IPAddress, *, allow_loopback: bool) -> bool:
     if allow_loopback and address == TEST_LOOPBACK:
         return True
-    if isinstance(address, ipaddress.IPv6Address):
-        # ::a.b.c.d (IPv4-compatible) and fec0::/10 (site-local) are deprecated
-        # forms that requests-hardened 1.3.0 lets through.
-        if int(address) < 2**32:
-            return False
-        if address.is_site_local:
-            return False
-    return address.is_global and not (address.is_reserved or address.is_multicast)
+    return addresses.is_public(address)
 
 
 def _session(*, allow_loopback: bool) -> requests.Session:

@@ -7,7 +7,6 @@ the bidi controls are how a link or a headline is made to read differently from 
 it is ("Trojan Source" style spoofing).
 """
 
-import ipaddress
 import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -18,7 +17,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from factcheck import fetching
+from factcheck import addresses
 
 FORBIDDEN_CHARS = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 # The same set as a PostgreSQL regular expression, for the CHECK constraints.
@@ -98,17 +97,16 @@ def validate_http_url(value: str) -> None:
 def validate_public_address(value: str) -> None:
     """A link the desk may send to: the fetcher's rules, checked when it is saved.
 
-    Scheme, credentials and syntax are validate_http_url's; this adds ports 80 and
-    443 only, and no address that is not on the public internet. A host name is
-    resolved only when something is sent, where the fetcher refuses a private
-    answer too.
+    Scheme, credentials and syntax are validate_http_url's; this adds the ports and
+    addresses of factcheck.addresses. A host name is resolved only when something
+    is sent, where the fetcher refuses a non-public answer too.
     """
     parts = urlsplit(value)
     try:
         port = parts.port
     except ValueError:
         raise ValidationError(_("The port is not a number."), code="port") from None
-    if port is not None and port not in fetching.ALLOWED_PORTS:
+    if port is not None and port not in addresses.ALLOWED_PORTS:
         raise ValidationError(
             _(
                 "Only the standard ports are allowed (443 for https, 80 for http), "
@@ -118,17 +116,14 @@ def validate_public_address(value: str) -> None:
             params={"port": port},
         )
     host = (parts.hostname or "").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if addresses.names_this_machine(host):
         raise ValidationError(
             _("“%(host)s” is this machine, not a partner's address."),
             code="address",
             params={"host": host},
         )
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if not fetching.is_public_address(address):
+    address = addresses.ip_literal(host)
+    if address is not None and not addresses.is_public(address):
         raise ValidationError(
             _(
                 "“%(host)s” is not a public internet address (it is loopback, "

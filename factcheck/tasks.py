@@ -3,6 +3,12 @@
 The rules (what to fetch, when to retry, when to give up, what to record) live in
 factcheck/services/jobs.py. A task only turns "retry in N seconds" into a Celery retry;
 if that message is lost too, the job row is still pending and the sweeper resends.
+
+Celery stops a task after max_retries retries (3 unless the task says otherwise),
+which would leave attempts 4 and on to the sweeper, minutes late. Each attempt
+counts against the job's row before the service asks for a retry, and it asks only
+while the row has attempts left, so a cap of one run per allowed attempt never
+stops a task before the service would.
 """
 
 from celery import shared_task
@@ -10,18 +16,18 @@ from celery import shared_task
 from factcheck import services
 
 
-@shared_task(bind=True)
+@shared_task(bind=True, max_retries=services.ARCHIVE_MAX_ATTEMPTS - 1)
 def archive_source(self, job_id: int) -> None:
     retry_in = services.run_archive_job(job_id, lease=self.request.id)
     if retry_in is not None:
-        raise self.retry(countdown=retry_in, max_retries=None)
+        raise self.retry(countdown=retry_in)
 
 
-@shared_task(bind=True)
+@shared_task(bind=True, max_retries=services.DELIVERY_MAX_ATTEMPTS - 1)
 def deliver_webhook(self, delivery_id: int) -> None:
     retry_in = services.run_delivery(delivery_id, lease=self.request.id)
     if retry_in is not None:
-        raise self.retry(countdown=retry_in, max_retries=None)
+        raise self.retry(countdown=retry_in)
 
 
 @shared_task

@@ -45,7 +45,9 @@ from factcheck.models import (
     Source,
     Status,
     Tag,
+    with_tag,
 )
+from factcheck.public.context import direction
 
 # --- Queue filters -------------------------------------------------------------------
 
@@ -107,10 +109,7 @@ class TagFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        tagged = Claim.tags.through.objects.filter(
-            claim_id=OuterRef("pk"), tag__slug=self.value()
-        )
-        return queryset.filter(Exists(tagged))
+        return with_tag(queryset, self.value(), claim="pk")
 
 
 # --- The claim page ------------------------------------------------------------------
@@ -382,7 +381,7 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
         return format_html(
             '<span lang="{}" dir="{}" class="claim-text">{}</span>',
             claim.language,
-            "rtl" if claim.language == "ar" else "ltr",
+            direction(claim.language),
             str(claim),
         )
 

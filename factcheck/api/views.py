@@ -8,7 +8,7 @@ from collections import defaultdict
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -40,6 +40,7 @@ from factcheck.models import (
     Source,
     Status,
     having_published_factchecks,
+    with_tag,
 )
 from factcheck.public.cache import PAGE_SECONDS, generation
 
@@ -186,10 +187,7 @@ class FactCheckFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_tag(self, queryset, name, value):
-        tagged = Claim.tags.through.objects.filter(
-            claim_id=OuterRef("claim_id"), tag__slug=value
-        )
-        return queryset.filter(Exists(tagged))
+        return with_tag(queryset, value)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset

@@ -52,6 +52,7 @@ from factcheck.models.desk import (
     having_published_factchecks,
     language_search_vector,
     search_query,
+    with_tag,
 )
 from factcheck.models.jobs import (
     OPEN_JOB_STATES,
@@ -60,7 +61,6 @@ from factcheck.models.jobs import (
     Delivery,
     DeliveryAttempt,
     Job,
-    JobQuerySet,
     JobState,
     SourceArchive,
     Subscriber,
@@ -101,7 +101,6 @@ __all__ = [
     "FactCheck",
     "FactCheckQuerySet",
     "Job",
-    "JobQuerySet",
     "JobState",
     "Language",
     "LinkStatus",
@@ -126,4 +125,5 @@ __all__ = [
     "language_search_vector",
     "new_webhook_secret",
     "search_query",
+    "with_tag",
 ]

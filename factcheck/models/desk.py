@@ -417,9 +417,6 @@ class Claim(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def next_statuses(self) -> tuple[str, ...]:
-        return tuple(TRANSITIONS[self.status])
-
 
 class Appearance(models.Model):
     """Where a claim was made or repeated: an article and the words used there."""
@@ -921,10 +918,26 @@ class ApiToken(models.Model):
 
 
 def byline(user) -> str:
-    """How a colleague is named in public: their full name, never their login."""
+    """How a colleague is named in public (the page, the API, anything a reader
+    sees): their full name, never their login, which is half of what signs them in.
+    """
     if user is None:
         return ""
-    return user.get_full_name() or str(_("Newsroom staff"))
+    return user.get_full_name() or str(_("a member of the desk"))
+
+
+def with_tag(queryset: models.QuerySet, slug: str, *, claim: str = "claim_id"):
+    """The rows of `queryset` whose claim carries the tag `slug`: the one tag filter
+    of the site, the API and the queue. `claim` names the field holding the claim's
+    id ("pk" for claims themselves).
+
+    An EXISTS rather than a join on the tags, so no row comes back twice and the
+    filter adds nothing to what the rest of the query joins.
+    """
+    tagged = Claim.tags.through.objects.filter(
+        claim_id=models.OuterRef(claim), tag__slug=slug
+    )
+    return queryset.filter(models.Exists(tagged))
 
 
 def having_published_factchecks(queryset: models.QuerySet, link: str):

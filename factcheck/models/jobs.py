@@ -31,16 +31,6 @@ class JobState(models.TextChoices):
 OPEN_JOB_STATES = (JobState.PENDING, JobState.RUNNING)
 
 
-class JobQuerySet(models.QuerySet):
-    def overdue(self, *, now, grace):
-        """Waiting jobs nobody picked up `grace` after they were due, and running
-        jobs whose worker must have died (they outlived the hard time limit)."""
-        return self.filter(
-            Q(state=JobState.PENDING, run_after__lt=now - grace)
-            | Q(state=JobState.RUNNING, started_at__lt=now - grace)
-        )
-
-
 class Job(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=JobState.choices, default=JobState.PENDING
@@ -57,8 +47,6 @@ class Job(models.Model):
     lease = models.CharField(max_length=64, blank=True)
     error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = JobQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -27,6 +27,7 @@ from factcheck.models import (
     Tag,
     having_published_factchecks,
     search_query,
+    with_tag,
 )
 from factcheck.public.cache import PAGE_SECONDS, generation
 
@@ -193,11 +194,12 @@ class FactCheckFilters(forms.Form):
             "rating__slug": data.get("rating"),
             "language": data.get("language"),
             "claim__claimant__slug": data.get("claimant"),
-            "claim__tags__slug": data.get("tag"),
             "published_at__date__gte": data.get("published_from"),
             "published_at__date__lte": data.get("published_to"),
         }
         factchecks = factchecks.filter(**{k: v for k, v in lookups.items() if v})
+        if data.get("tag"):
+            factchecks = with_tag(factchecks, data["tag"])
         text = data.get("q", "").strip()
         if not text:
             return factchecks
