@@ -6,8 +6,10 @@ if that message is lost too, the job row is still pending and the sweeper resend
 """
 
 from celery import shared_task
+from django.utils import timezone
 
 from factcheck import services
+from factcheck.models import HEARTBEAT, PeriodicJob
 
 
 @shared_task(bind=True)
@@ -37,3 +39,10 @@ def check_links() -> int:
 @shared_task
 def sweep() -> int:
     return services.sweep()
+
+
+@shared_task
+def heartbeat() -> None:
+    # Sent by beat; run here, it shows the admin that the worker takes what the
+    # clock sends (factcheck.models.PeriodicJob).
+    PeriodicJob.objects.record_run(HEARTBEAT, at=timezone.now())
