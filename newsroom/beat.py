@@ -24,6 +24,13 @@ class RecordingScheduler(PersistentScheduler):
         if not apps.ready:
             django.setup()  # beat, unlike the worker, does not set Django up
         super().setup_schedule()
+        self.record(
+            "schedule",
+            lambda jobs: jobs.record_scheduled(
+                {name: entry.task for name, entry in self.schedule.items()},
+                at=timezone.now(),
+            ),
+        )
 
     def apply_async(self, entry: ScheduleEntry, producer=None, advance=True, **kw):
         result = super().apply_async(entry, producer, advance, **kw)
@@ -31,16 +38,23 @@ class RecordingScheduler(PersistentScheduler):
         return result
 
     def record_sent(self, entry: ScheduleEntry) -> None:
+        self.record(
+            entry.name,
+            lambda jobs: jobs.record_sent(
+                entry.name, task=entry.task, at=timezone.now()
+            ),
+        )
+
+    def record(self, what: str, write) -> None:
+        # The models exist only once Django is set up (setup_schedule).
         from factcheck.models import PeriodicJob
 
         try:
-            PeriodicJob.objects.record_sent(
-                entry.name, task=entry.task, at=timezone.now()
-            )
+            write(PeriodicJob.objects)
         except DatabaseError:
-            # The job went out; only its record is missing, and the next send
-            # writes it. The clock must not stop for the database.
-            logger.exception("Could not record that %s was sent", entry.name)
+            # The jobs go out all the same; only the record is missing, and the
+            # next send writes it. The clock must not stop for the database.
+            logger.exception("Could not record beat's %s", what)
             # Beat runs for weeks: a connection the database dropped (a restart)
-            # is opened afresh for the next send.
+            # is opened afresh for the next write.
             connection.close()

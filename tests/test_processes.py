@@ -74,6 +74,16 @@ def test_it_starts_beat_on_a_fresh_state_folder(scheduler, tmp_path):
 
 
 @pytest.mark.django_db
+def test_it_records_the_jobs_beat_starts_with_as_not_yet_due(scheduler):
+    jobs = {job.name: job for job in PeriodicJob.objects.all()}
+
+    assert set(settings.CELERY_BEAT_SCHEDULE) <= set(jobs)
+    # The hourly link check is not late the minute after a deploy.
+    assert not jobs["check-links"].is_late(timezone.now())
+    assert jobs["check-links"].last_sent_at is None
+
+
+@pytest.mark.django_db
 def test_it_records_each_send_of_a_periodic_job(scheduler, enqueued):
     before = timezone.now()
 
@@ -102,6 +112,7 @@ def sent(name: str, *, ago: float, run_ago: float | None = None) -> PeriodicJob:
     return PeriodicJob.objects.create(
         name=name,
         task=settings.CELERY_BEAT_SCHEDULE[name]["task"],
+        since=now - datetime.timedelta(days=1),
         last_sent_at=now - datetime.timedelta(seconds=ago),
         last_run_at=(
             None if run_ago is None else now - datetime.timedelta(seconds=run_ago)
@@ -149,14 +160,28 @@ def test_it_warns_when_beat_is_late_with_a_job(client, editor):
 
 
 @pytest.mark.django_db
-def test_it_warns_about_a_job_beat_has_never_sent(client, editor):
+def test_it_warns_when_beat_has_never_run(client, editor):
     client.force_login(editor)
 
     response = client.get(CLOCK)
 
     warnings = page_messages(response)
     assert len(warnings) == len(settings.CELERY_BEAT_SCHEDULE)
-    assert all("has never sent" in warning for warning in warnings)
+    assert all("has never had" in warning for warning in warnings)
+
+
+@pytest.mark.django_db
+def test_it_warns_when_beat_started_but_never_sent_a_job(client, editor):
+    all_on_time()
+    PeriodicJob.objects.filter(name="publish-scheduled").update(
+        since=timezone.now() - datetime.timedelta(minutes=5), last_sent_at=None
+    )
+    client.force_login(editor)
+
+    response = client.get(CLOCK)
+
+    (warning,) = page_messages(response)
+    assert "has not sent “publish-scheduled” since it started" in warning
 
 
 @pytest.mark.django_db

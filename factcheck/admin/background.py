@@ -477,8 +477,14 @@ class PeriodicJobAdmin(admin.ModelAdmin):
             job = recorded.get(name)
             if job is None:
                 warning = _(
-                    "The clock (celery beat) has never sent “%(job)s”: is beat running?"
+                    "The clock (celery beat) has never had “%(job)s” in its schedule: "
+                    "is beat running?"
                 ) % {"job": name}
+            elif job.is_late(now) and job.last_sent_at is None:
+                warning = _(
+                    "The clock (celery beat) is late: it has not sent “%(job)s” "
+                    "since it started at %(when)s. Is beat running?"
+                ) % {"job": name, "when": local_time(job.since)}
             elif job.is_late(now):
                 warning = _(
                     "The clock (celery beat) is late: it last sent “%(job)s” at "

@@ -55,8 +55,12 @@ class Migration(migrations.Migration):
                 ),
                 ("task", models.CharField(max_length=200, verbose_name="task")),
                 (
+                    "since",
+                    models.DateTimeField(verbose_name="in beat's schedule since"),
+                ),
+                (
                     "last_sent_at",
-                    models.DateTimeField(verbose_name="last sent by beat"),
+                    models.DateTimeField(null=True, verbose_name="last sent by beat"),
                 ),
                 (
                     "last_run_at",
@@ -65,7 +69,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={"ordering": ["name"]},
+            options={
+                "verbose_name": "periodic job",
+                "verbose_name_plural": "periodic jobs (the clock)",
+                "ordering": ["name"],
+            },
         ),
         migrations.RunPython(add_permission, remove_permission),
     ]
