@@ -52,12 +52,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "corsheaders",
     "axes",
     "csp",
     "factcheck",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
