@@ -12,8 +12,10 @@ stops a task before the service would.
 """
 
 from celery import shared_task
+from django.utils import timezone
 
 from factcheck import services
+from factcheck.models import HEARTBEAT, PeriodicJob
 
 
 @shared_task(bind=True, max_retries=services.ARCHIVE_MAX_ATTEMPTS - 1)
@@ -43,3 +45,10 @@ def check_links() -> int:
 @shared_task
 def sweep() -> int:
     return services.sweep()
+
+
+@shared_task
+def heartbeat() -> None:
+    # Sent by beat; run here, it shows the admin that the worker takes what the
+    # clock sends (factcheck.models.PeriodicJob).
+    PeriodicJob.objects.record_run(HEARTBEAT, at=timezone.now())

@@ -1,50 +1,41 @@
 """Settings for the newsroom fact-check desk.
 
 Everything that differs between a laptop and production comes from environment
-variables (the contract is in the README). With none set, the desk runs locally on
-the embedded PostgreSQL under .data/ with DEBUG on only if DJANGO_DEBUG asks for it.
+variables (the contract is in the README). Importing this module reads them and
+nothing else: it starts no process and writes no file. With DATABASE_URL or
+DJANGO_SECRET_KEY unset, the local defaults (the embedded PostgreSQL, a generated
+key) come from newsroom.bootstrap.prepare(), which every entry point calls first; in
+production (DJANGO_DEBUG off and an https SITE_URL) both are required.
 """
 
 import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from newsroom import bootstrap
+from newsroom.environment import (
+    BASE_DIR,
+    env_bool,
+    env_int,
+    env_list,
+    refuse_incomplete_production,
+    site_url,
+    state_dir,
+)
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [
-        item.strip()
-        for item in os.environ.get(name, default).split(",")
-        if item.strip()
-    ]
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
+refuse_incomplete_production()
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = site_url()
 _site_is_https = urlsplit(SITE_URL).scheme == "https"
+# What the processes write (beat's schedule, the local broker and cache folders,
+# locally the embedded database): .data/ in the checkout unless STATE_DIR says.
+STATE_DIR = state_dir()
 
-# Without DJANGO_SECRET_KEY the key is generated once per checkout and kept in .data/,
-# so local sessions survive restarts and nothing secret is ever committed.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    from newsroom.embedded import local_secret_key
-
-    SECRET_KEY = local_secret_key(BASE_DIR / ".data")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or os.environ.get(
+    bootstrap.LOCAL_SECRET_KEY, ""
+)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if _site_is_https else []
@@ -64,6 +55,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "factcheck",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
@@ -104,16 +98,20 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or the embedded PostgreSQL (pgserver) under .data/pg.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if not DATABASE_URL:
-    from newsroom.embedded import embedded_database_url
-
-    DATABASE_URL = embedded_database_url(BASE_DIR / ".data" / "pg")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Database: DATABASE_URL, or the embedded PostgreSQL that bootstrap.prepare()
+# started. Without either (the settings imported on their own) there is no database.
+DATABASE_URL = os.environ.get("DATABASE_URL") or os.environ.get(
+    bootstrap.EMBEDDED_DATABASE_URL, ""
+)
+DATABASES = (
+    {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASE_URL
+    else {}
+)
 # A PostgreSQL restart must cost no failed request: stale persistent connections are
 # checked before reuse.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _database in DATABASES.values():
+    _database["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -130,12 +128,12 @@ if REDIS_URL:
     }
     CACHES = {"default": _redis, "pages": {**_redis, "KEY_PREFIX": "pages"}}
 else:
-    # A folder under .data/ shared by the processes of one machine, and each
+    # A folder under STATE_DIR shared by the processes of one machine, and each
     # process's own memory for the pages: reading a page must not cost a file.
     CACHES = {
         "default": {
             "BACKEND": "newsroom.cache.SharedFileCache",
-            "LOCATION": str(BASE_DIR / ".data" / "cache"),
+            "LOCATION": str(STATE_DIR / "cache"),
             # Past this many files it deletes a third at random, the generation
             # among them (a spurious purge); it holds few keys, so keep it rare.
             "OPTIONS": {"MAX_ENTRIES": 10_000},
@@ -167,8 +165,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Trusted proxies in front of the app that append to X-Forwarded-For.
+# Trusted proxies in front of the app that append to X-Forwarded-For, and the
+# addresses (or networks) the nearest one connects from: the header is ignored on a
+# request from any other peer (newsroom/client_ip.py).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
+PROXY_ADDRESSES = env_list("PROXY_ADDRESSES", "127.0.0.1,::1")
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
@@ -231,7 +232,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom Fact-Check Desk")
-DEMO_ACCOUNTS_FILE = BASE_DIR / ".data" / "demo-accounts.json"
+DEMO_ACCOUNTS_FILE = STATE_DIR / "demo-accounts.json"
 
 LOGGING = {
     "version": 1,
@@ -289,19 +290,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0 * 60,
         "options": {"expires": 60 * 60},
     },
+    # Proves the worker runs what the clock sends (the admin's Clock page).
+    "heartbeat": {
+        "task": "factcheck.tasks.heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
 }
-CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
-    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".data" / "celerybeat-schedule")
-)
-# With no CELERY_BROKER_URL the broker is kombu's filesystem transport under .data/,
-# which needs no server; production sets a Redis URL.
+# Beat keeps its schedule under STATE_DIR (creating the folder) and records every
+# send in the database, where the admin shows whether the clock is alive.
+CELERY_BEAT_SCHEDULER = "newsroom.beat:RecordingScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = str(STATE_DIR / "celerybeat-schedule")
+# With no CELERY_BROKER_URL the broker is kombu's filesystem transport under
+# STATE_DIR/queue (bootstrap.prepare() creates its folders), which needs no server;
+# production sets a Redis URL.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 if not CELERY_BROKER_URL:
-    _queue_dir = BASE_DIR / ".data" / "queue"
-    # The transport expects its folders to exist.
-    for _folder in ("processed", "control"):
-        (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
+    _queue_dir = STATE_DIR / "queue"
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
@@ -338,7 +344,6 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "NUM_PROXIES": PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -361,7 +366,6 @@ SPECTACULAR_SETTINGS = {
         "CorrectionKindEnum": "factcheck.models.CorrectionKind",
     },
 }
-INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar", "corsheaders"]
 # CORS for the public reads only, and never with credentials.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False

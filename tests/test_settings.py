@@ -1,32 +1,61 @@
 """Production settings, brute-force protection and the security headers."""
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
+
+from newsroom import bootstrap
 
 LOGIN = reverse("admin:login")
 PASSWORD = "correct horse battery staple"
 
+# The variables the explicit bootstrap step hands to the settings, and the ones an
+# operator sets: a subprocess starts from none of them unless a test says so.
+LOCAL = {bootstrap.EMBEDDED_DATABASE_URL, bootstrap.LOCAL_SECRET_KEY}
+CONFIGURATION = {
+    *LOCAL,
+    "DATABASE_URL",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_DEBUG",
+    "SITE_URL",
+    "STATE_DIR",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+}
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k" * 20 + "x9!Qz" * 8 + "unique-enough-for-the-check",
+    "DJANGO_ALLOWED_HOSTS": "factcheck.example.org",
+    "SITE_URL": "https://factcheck.example.org",
+    # check --deploy does not connect; the processes below refuse before they do.
+    "DATABASE_URL": "postgres://desk@127.0.0.1:5432/desk",
+}
+
+
+def environment(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in CONFIGURATION}
+    # The desk's own settings, not the test suite's (tests/settings.py).
+    env["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    return {**env, **values}
+
 
 def test_it_passes_the_deploy_check_with_production_values():
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "k" * 20 + "x9!Qz" * 8 + "unique-enough-for-the-check",
-        "DJANGO_ALLOWED_HOSTS": "factcheck.example.org",
-        "SITE_URL": "https://factcheck.example.org",
-    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
-        env=env,
+        env=environment(**PRODUCTION),
         capture_output=True,
         text=True,
         timeout=120,
@@ -36,9 +65,111 @@ def test_it_passes_the_deploy_check_with_production_values():
     assert "System check identified no issues" in result.stdout
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PROCESSES = {
+    "check --deploy": ["manage.py", "check", "--deploy"],
+    "web": ["-m", "gunicorn", "newsroom.wsgi", "--bind", "127.0.0.1:{port}"],
+    "worker": ["-m", "celery", "-A", "newsroom", "worker", "--pool", "solo"],
+    "beat": ["-m", "celery", "-A", "newsroom", "beat"],
+}
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "DJANGO_SECRET_KEY"])
+@pytest.mark.parametrize("process", PROCESSES)
+def test_it_refuses_to_start_in_production_without(process, variable, tmp_path):
+    env = environment(**PRODUCTION, STATE_DIR=str(tmp_path / "state"))
+    del env[variable]
+    command = [
+        arg.format(port=free_port()) for arg in [sys.executable, *PROCESSES[process]]
+    ]
+
+    result = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        command,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert f"{variable} is not set" in result.stdout + result.stderr
+    # Neither the embedded database nor a generated key stood in for it.
+    assert not (tmp_path / "state" / "pg").exists()
+    assert not (tmp_path / "state" / "secret_key").exists()
+
+
+def postgres_processes_in(folder: Path) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended while we looked
+        if str(folder) in command and "postgres" in command:
+            found.append(command)
+    return found
+
+
+def test_it_imports_the_settings_without_starting_or_writing_anything(tmp_path):
+    checkout = tmp_path / "checkout"
+    shutil.copytree(
+        settings.BASE_DIR,
+        checkout,
+        ignore=shutil.ignore_patterns(".venv", ".data", ".git", "__pycache__"),
+    )
+    before = sorted(checkout.rglob("*"))
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import newsroom.settings"],
+        cwd=checkout,
+        env={**environment(), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(checkout.rglob("*")) == before
+    assert not (checkout / ".data").exists()
+    assert postgres_processes_in(checkout) == []
+
+
+def test_it_sets_up_the_local_defaults_in_the_explicit_step(tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    monkeypatch.setenv("STATE_DIR", str(state))
+    monkeypatch.setenv("SITE_URL", "http://127.0.0.1:8000")
+    for name in ("DJANGO_SECRET_KEY", bootstrap.LOCAL_SECRET_KEY, "CELERY_BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
+    # The database is this suite's own (already set up): the step leaves it alone.
+    database = os.environ.get("DATABASE_URL") or os.environ.get(
+        bootstrap.EMBEDDED_DATABASE_URL
+    )
+
+    bootstrap.prepare()
+    bootstrap.prepare()
+
+    key = (state / "secret_key").read_text()
+    assert os.environ[bootstrap.LOCAL_SECRET_KEY] == key
+    assert len(key) >= 50
+    assert (state / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert (state / "queue" / "processed").is_dir()
+    assert (state / "queue" / "control").is_dir()
+    assert database in {
+        os.environ.get("DATABASE_URL"),
+        os.environ.get(bootstrap.EMBEDDED_DATABASE_URL),
+    }
+
+
 def test_it_fails_the_deploy_check_with_local_defaults():
-    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL"}}
-    env["DJANGO_SECRET_KEY"] = "short"
+    env = environment(
+        DJANGO_SECRET_KEY="short", DATABASE_URL=PRODUCTION["DATABASE_URL"]
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
@@ -148,6 +279,7 @@ def test_it_locks_out_the_client_behind_the_proxy_not_the_proxy(
 ):
     settings.PROXY_COUNT = 1
     proxy = "10.0.0.2"
+    settings.PROXY_ADDRESSES = ["10.0.0.0/24"]
 
     def attempt(password, reader):
         return client.post(
@@ -162,6 +294,50 @@ def test_it_locks_out_the_client_behind_the_proxy_not_the_proxy(
 
     assert attempt(PASSWORD, "203.0.113.9").status_code == 429
     assert attempt(PASSWORD, "198.51.100.4").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_ignores_x_forwarded_for_from_a_peer_that_is_not_our_proxy(
+    client, editor, settings
+):
+    # gunicorn reached directly, past nginx: the header is the caller's own say.
+    settings.PROXY_COUNT = 1
+    stranger = "203.0.113.66"
+
+    def attempt(password, claimed):
+        return client.post(
+            LOGIN,
+            {"username": "layla", "password": password, "next": "/admin/"},
+            REMOTE_ADDR=stranger,
+            HTTP_X_FORWARDED_FOR=claimed,
+        )
+
+    for n in range(5):
+        attempt("wrong", f"198.51.100.{n}")
+
+    assert attempt(PASSWORD, "198.51.100.200").status_code == 429
+
+
+@pytest.mark.django_db
+def test_it_throttles_the_api_by_the_same_address_as_the_lockout(settings):
+    settings.PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "100/min"},
+    }
+    cache.clear()
+    api = APIClient()
+
+    def read(peer: str, forwarded: str):
+        return api.get(
+            "/api/v1/ratings/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    # Behind our proxy (127.0.0.1 by default) each reader has their own rate ...
+    assert [read("127.0.0.1", f"198.51.100.{n}") for n in range(3)] == [200] * 3
+    # ... and a caller reaching the server directly cannot pick a new address.
+    spoofed = [read("203.0.113.66", f"192.0.2.{n}") for n in range(3)]
+    assert spoofed == [200, 200, 429]
 
 
 def test_it_redelivers_a_task_only_after_it_could_have_finished_and_retried():

@@ -251,6 +251,7 @@ def test_it_lets_an_address_submit_again_when_the_hour_is_over(client, monkeypat
 def test_it_counts_the_reader_behind_our_proxy_not_the_proxy(client, settings):
     settings.PROXY_COUNT = 1
     proxy = "10.0.0.2"
+    settings.PROXY_ADDRESSES = [proxy]
 
     def from_reader(reader: str, claimed: str = ""):
         forwarded = f"{claimed}, {reader}" if claimed else reader

@@ -1,26 +1,30 @@
 """Background work as the desk sees it: sources' archives and link checks, webhook
-subscribers and their deliveries."""
+subscribers and their deliveries, and the clock (celery beat) that sends the
+periodic jobs."""
 
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models.functions import Substr
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from factcheck import services, webhooks
-from factcheck.admin.common import apply_to_each, job_badge, link_badge
+from factcheck.admin.common import apply_to_each, job_badge, link_badge, local_time
 from factcheck.models import (
     RESEARCH,
     ArchiveJob,
     Delivery,
     DeliveryAttempt,
     LinkStatus,
+    PeriodicJob,
     Source,
     SourceArchive,
     Subscriber,
@@ -442,3 +446,81 @@ class DeliveryAdmin(admin.ModelAdmin):
                 % {"n": n}
             ),
         )
+
+
+# --- Background work: the clock -------------------------------------------------
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(admin.ModelAdmin):
+    """When celery beat last sent each periodic job, and whether it is late: with
+    beat stopped, scheduled publications, the sweeper and link checks silently
+    stop while everything else looks well. Written by beat; read-only here."""
+
+    list_display = ["name", "task", "every", "sent", "run", "health"]
+    list_display_links = None
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        now = timezone.now()
+        recorded = {job.name: job for job in PeriodicJob.objects.all()}
+        for name in settings.CELERY_BEAT_SCHEDULE:
+            job = recorded.get(name)
+            if job is None:
+                warning = _(
+                    "The clock (celery beat) has never had “%(job)s” in its schedule: "
+                    "is beat running?"
+                ) % {"job": name}
+            elif job.is_late(now) and job.last_sent_at is None:
+                warning = _(
+                    "The clock (celery beat) is late: it has not sent “%(job)s” "
+                    "since it started at %(when)s. Is beat running?"
+                ) % {"job": name, "when": local_time(job.since)}
+            elif job.is_late(now):
+                warning = _(
+                    "The clock (celery beat) is late: it last sent “%(job)s” at "
+                    "%(when)s. Is beat running?"
+                ) % {"job": name, "when": local_time(job.last_sent_at)}
+            elif job.worker_is_late(now):
+                warning = _(
+                    "No worker has run “%(job)s” since %(when)s: is the Celery "
+                    "worker running?"
+                ) % {"job": name, "when": local_time(job.last_run_at)}
+            else:
+                continue
+            self.message_user(request, warning, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("every"))
+    def every(self, job: PeriodicJob) -> str:
+        every = job.every
+        if every is None:
+            return _("no longer scheduled")
+        return _("%(seconds)d s") % {"seconds": every.total_seconds()}
+
+    @admin.display(description=_("last sent by beat"), ordering="last_sent_at")
+    def sent(self, job: PeriodicJob) -> str:
+        return local_time(job.last_sent_at)
+
+    @admin.display(description=_("last run by a worker"))
+    def run(self, job: PeriodicJob) -> str:
+        # Only the heartbeat reports back; the others' effects are on their pages.
+        return local_time(job.last_run_at)
+
+    @admin.display(description=_("health"))
+    def health(self, job: PeriodicJob) -> str:
+        now = timezone.now()
+        if job.is_late(now) or job.worker_is_late(now):
+            state, label = "failed", _("Late")
+        else:
+            state, label = "done", _("On time")
+        return format_html('<span class="status-badge job-{}">{}</span>', state, label)

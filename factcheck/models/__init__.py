@@ -55,6 +55,7 @@ from factcheck.models.desk import (
     with_tag,
 )
 from factcheck.models.jobs import (
+    HEARTBEAT,
     OPEN_JOB_STATES,
     ArchiveJob,
     ArchiveReason,
@@ -62,6 +63,7 @@ from factcheck.models.jobs import (
     DeliveryAttempt,
     Job,
     JobState,
+    PeriodicJob,
     SourceArchive,
     Subscriber,
     WebhookEvent,
@@ -72,6 +74,7 @@ __all__ = [
     "APPROVE",
     "CORRECT",
     "FINAL_HA",
+    "HEARTBEAT",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -105,6 +108,7 @@ __all__ = [
     "Language",
     "LinkStatus",
     "Outlet",
+    "PeriodicJob",
     "Priority",
     "Rating",
     "RatingQuerySet",

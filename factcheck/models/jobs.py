@@ -7,6 +7,7 @@ a job run twice finds its own row already done. Rules for running them live in
 factcheck/services/jobs.py; the Celery tasks in factcheck/tasks.py only call those.
 """
 
+import datetime
 import secrets
 import uuid
 
@@ -180,6 +181,26 @@ class Subscriber(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def every(self) -> datetime.timedelta | None:
+        """How often beat sends it; None once it has left the schedule."""
+        entry = settings.CELERY_BEAT_SCHEDULE.get(self.name)
+        return datetime.timedelta(seconds=entry["schedule"]) if entry else None
+
+    def is_late(self, now: datetime.datetime) -> bool:
+        every = self.every
+        return every is not None and (
+            now - self.last_sent_at > LATE_AFTER_INTERVALS * every
+        )
+
+    def worker_is_late(self, now: datetime.datetime) -> bool:
+        """The heartbeat sent but not run in time: no worker takes the jobs."""
+        every = self.every
+        if self.name != HEARTBEAT or every is None:
+            return False
+        since = self.last_run_at or self.last_sent_at
+        return now - since > LATE_AFTER_INTERVALS * every
+
 
 class Delivery(Job):
     """One event sent to one subscriber, recorded with the event it reports."""
@@ -241,3 +262,69 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number}: {self.status_code or self.error}"
+
+
+# The beat entry whose task the worker answers (factcheck.tasks.heartbeat): its
+# last run says the worker is taking what the clock sends.
+HEARTBEAT = "heartbeat"
+# A job is late when this many of its intervals have passed without a send: one
+# missed beat is a busy moment, two a stopped clock.
+LATE_AFTER_INTERVALS = 2
+
+
+class PeriodicJobQuerySet(models.QuerySet):
+    def record_scheduled(self, names_and_tasks: dict[str, str], *, at) -> None:
+        """Beat starting with these jobs: a new one is due from now on, not late."""
+        for name, task in names_and_tasks.items():
+            self.get_or_create(name=name, defaults={"task": task, "since": at})
+
+    def record_sent(self, name: str, *, task: str, at) -> None:
+        self.update_or_create(
+            name=name,
+            defaults={"task": task, "last_sent_at": at},
+            create_defaults={"task": task, "last_sent_at": at, "since": at},
+        )
+
+    def record_run(self, name: str, *, at) -> None:
+        self.filter(name=name).update(last_run_at=at)
+
+
+class PeriodicJob(models.Model):
+    """A job of celery beat's schedule (settings.CELERY_BEAT_SCHEDULE, keyed by
+    `name`) and when it last went out. Beat writes the row when it starts and on
+    every send, so a stopped clock shows as a late row, not as silence."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    task = models.CharField(_("task"), max_length=200)
+    since = models.DateTimeField(_("in beat's schedule since"))
+    last_sent_at = models.DateTimeField(_("last sent by beat"), null=True)
+    last_run_at = models.DateTimeField(_("last run by a worker"), null=True)
+
+    objects = PeriodicJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs (the clock)")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def every(self) -> datetime.timedelta | None:
+        """How often beat sends it; None once it has left the schedule."""
+        entry = settings.CELERY_BEAT_SCHEDULE.get(self.name)
+        return datetime.timedelta(seconds=entry["schedule"]) if entry else None
+
+    def is_late(self, now: datetime.datetime) -> bool:
+        every = self.every
+        since = self.last_sent_at or self.since
+        return every is not None and now - since > LATE_AFTER_INTERVALS * every
+
+    def worker_is_late(self, now: datetime.datetime) -> bool:
+        """The heartbeat sent but not run in time: no worker takes the jobs."""
+        every = self.every
+        if self.name != HEARTBEAT or every is None:
+            return False
+        since = self.last_run_at or self.last_sent_at or self.since
+        return now - since > LATE_AFTER_INTERVALS * every
