@@ -333,7 +333,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "factcheck.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "factcheck.api.errors.handle",
     # JSON in, JSON out: one request format keeps the contract exact.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["factcheck.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
