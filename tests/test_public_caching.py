@@ -306,3 +306,20 @@ def test_it_never_serves_a_cached_copy_naming_the_first_readers_host(
     assert "127.0.0.1:6666" not in later.text
     assert "https://testserver" not in later.text
     assert settings.SITE_URL in later.text
+
+
+def test_pages_and_the_public_api_answer_conditional_requests_alike(client, published):
+    for path in (
+        url("home"),
+        "/feeds/rss/",
+        "/api/v1/factchecks/",
+        f"/api/v1/factchecks/{published.slug}/",
+    ):
+        first = client.get(path)
+        by_etag = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(path, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+        assert first["Cache-Control"] == (
+            f"public, max-age={page_cache.BROWSER_SECONDS}"
+        ), path
+        assert (by_etag.status_code, by_date.status_code) == (304, 304), path
