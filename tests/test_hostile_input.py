@@ -400,6 +400,7 @@ def test_an_admin_action_still_runs_on_a_selection_of_ids(client, editor):
         ("9" * 5000, None),  # past int()'s digit limit
         ("9" * 400, None),  # past what a float can hold
         (None, "sha256=é"),  # compare_digest refuses non-ASCII text
+        (None, "sha256=\ud800"),  # a lone surrogate, which no encoding takes
     ],
 )
 def test_a_webhook_signature_check_says_no_to_garbled_headers(
