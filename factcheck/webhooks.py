@@ -15,6 +15,7 @@ cannot be replayed later. `verify()` below is that check, for partners and tests
 import hashlib
 import hmac
 import json
+import re
 import time
 from typing import Any
 
@@ -28,6 +29,8 @@ DELIVERY_HEADER = "X-Factcheck-Delivery"
 EVENT_HEADER = "X-Factcheck-Event"
 # How old a delivery's timestamp may be when the receiver checks it.
 TOLERANCE_SECONDS = 5 * 60
+# Seconds since 1970 in ASCII digits; twelve is thousands of years of them.
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 def body_of(payload: dict[str, Any]) -> bytes:
@@ -62,14 +65,22 @@ def verify(
     signature_header: str,
     now: float | None = None,
 ) -> bool:
-    """The receiver's check: right secret, untouched body, recent timestamp."""
-    if not timestamp.isdigit():
+    """The receiver's check: right secret, untouched body, recent timestamp.
+
+    Anything else in the headers, however garbled, is a plain False.
+    """
+    # The digits the sender writes: str.isdigit() also accepts "²" (which int()
+    # refuses) and Arabic-Indic digits (which it reads, though nobody signed them).
+    if not TIMESTAMP.fullmatch(timestamp):
         return False
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
         return False
     expected = signature(secret, int(timestamp), body)
-    return hmac.compare_digest(expected, signature_header)
+    # compare_digest raises on text that is not ASCII; no signature of ours is.
+    return signature_header.isascii() and hmac.compare_digest(
+        expected, signature_header
+    )
 
 
 def payload(

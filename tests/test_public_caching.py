@@ -248,3 +248,78 @@ def django_client_logged_in(user):
     other = Client()
     other.force_login(user)
     return other
+
+
+# --- What one reader's request headers may not put in everyone's copy -------------
+
+HOSTILE_HEADERS = {
+    "host": {"HTTP_HOST": "127.0.0.1:6666"},
+    "forwarded https": {"HTTP_X_FORWARDED_PROTO": "https"},
+}
+
+
+@pytest.fixture
+def three_published():
+    return [
+        factories.public_factcheck(Language.ENGLISH, headline=f"Checked claim {n}")
+        for n in range(3)
+    ]
+
+
+@pytest.mark.parametrize("headers", HOSTILE_HEADERS.values(), ids=HOSTILE_HEADERS)
+def test_it_links_api_pages_to_the_site_whatever_host_the_first_reader_named(
+    client, three_published, headers
+):
+    path = "/api/v1/factchecks/?page_size=1&page=2"
+
+    first = client.get(path, **headers).json()
+    later = client.get(path).json()
+
+    api = f"{settings.SITE_URL}/api/v1/factchecks/"
+    for page in (first, later):
+        assert page["next"] == f"{api}?page=3&page_size=1"
+        assert page["previous"] == f"{api}?page_size=1"
+
+
+@pytest.mark.parametrize("headers", HOSTILE_HEADERS.values(), ids=HOSTILE_HEADERS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/",
+        "/en/fact-checks/",
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/v1/claimreview/",
+        "/api/v1/factchecks/",
+    ],
+)
+def test_it_never_serves_a_cached_copy_naming_the_first_readers_host(
+    client, three_published, headers, path
+):
+    client.get(path, **headers)
+
+    later = client.get(path)
+
+    assert later.status_code == 200
+    assert "127.0.0.1:6666" not in later.text
+    assert "https://testserver" not in later.text
+    assert settings.SITE_URL in later.text
+
+
+def test_pages_and_the_public_api_answer_conditional_requests_alike(client, published):
+    for path in (
+        url("home"),
+        "/feeds/rss/",
+        "/api/v1/factchecks/",
+        f"/api/v1/factchecks/{published.slug}/",
+    ):
+        first = client.get(path)
+        by_etag = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(path, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+        assert first["Cache-Control"] == (
+            f"public, max-age={page_cache.BROWSER_SECONDS}"
+        ), path
+        assert (by_etag.status_code, by_date.status_code) == (304, 304), path

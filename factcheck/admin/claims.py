@@ -325,7 +325,7 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.isdigit():
+        if term.isascii() and term.isdigit():  # isdigit() alone lets "²" reach int()
             return queryset.filter(pk=int(term)), False
         return queryset.search(term), False
 

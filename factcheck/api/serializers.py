@@ -4,6 +4,7 @@ serializers, and nothing the workflow owns (status, dates, approval) is writable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from factcheck.claimreview import claim_review
@@ -23,6 +24,7 @@ from factcheck.models import (
     Tag,
     byline,
 )
+from factcheck.models.desk import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH
 
 # --- Public ------------------------------------------------------------------------
 
@@ -156,7 +158,22 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
 # --- Newsroom ----------------------------------------------------------------------
 
 
-class UsernameField(serializers.SlugRelatedField):
+class NamedRowField(serializers.SlugRelatedField):
+    """A row named by a text column (a tag's slug, a user name).
+
+    A NUL is refused before the lookup, as CharField refuses it: PostgreSQL
+    cannot compare text containing one, and the query would end in a 500.
+    """
+
+    default_error_messages = {"null_characters": _("Null characters are not allowed.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
+
+
+class UsernameField(NamedRowField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "username")
         super().__init__(**kwargs)
@@ -186,7 +203,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     claimant = serializers.PrimaryKeyRelatedField(
         queryset=Claimant.objects.all(), allow_null=True, required=False
     )
-    tags = serializers.SlugRelatedField(
+    tags = NamedRowField(
         slug_field="slug", many=True, queryset=Tag.objects.all(), required=False
     )
     assignee = UsernameField(read_only=True, allow_null=True)
@@ -329,8 +346,10 @@ class CorrectionCreateSerializer(serializers.Serializer):
     rating = serializers.PrimaryKeyRelatedField(
         queryset=Rating.objects.all(), required=False
     )
-    summary = serializers.CharField(required=False)
-    body = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, max_length=SUMMARY_MAX_LENGTH)
+    body = serializers.CharField(
+        required=False, allow_blank=True, max_length=BODY_MAX_LENGTH
+    )
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -11,8 +11,7 @@ from django.core.cache import caches
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.views.decorators.csrf import csrf_exempt
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
@@ -42,17 +41,14 @@ from factcheck.models import (
     having_published_factchecks,
     with_tag,
 )
-from factcheck.public.cache import PAGE_SECONDS, generation
+from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of, generation
 
 # --- Public ------------------------------------------------------------------------
 
 
 class PublicResponseMixin:
-    """Conditional GET and CORS-friendly caching for the public endpoints.
-
-    The ETag is a hash of the body, so it changes exactly when what a reader gets
-    changes; a matching If-None-Match answers 304 with no body.
-    """
+    """Conditional GET and CORS-friendly caching for the public endpoints, by
+    public/cache.py's rules: a matching If-None-Match answers 304 with no body."""
 
     permission_classes = [Public]
     authentication_classes: list = []  # public reads ignore credentials entirely
@@ -108,17 +104,12 @@ class PublicResponseMixin:
             return response
         if isinstance(response, Response):
             response.render()
-        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-        response["ETag"] = etag
         modified = getattr(self, "modified", None) or self.last_modified()
-        if modified is not None:
-            response["Last-Modified"] = http_date(modified.timestamp())
-        patch_cache_control(response, public=True, max_age=60)
-        return get_conditional_response(
+        return conditional(
             request,
-            etag=etag,
-            last_modified=int(modified.timestamp()) if modified else None,
-            response=response,
+            response,
+            etag=etag_of(response.content),
+            last_modified=modified.timestamp() if modified else None,
         )
 
 

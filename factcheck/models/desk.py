@@ -16,9 +16,11 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Max, Min, Prefetch, Q
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Coalesce, Length, Now
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +98,37 @@ def language_search_vector(*weighted_fields: tuple[str, str]):
         models.When(language=Language.ARABIC, then=vector("arabic", fold_arabic)),
         default=vector("english", lambda field: field),
         output_field=SearchVectorField(),
+    )
+
+
+# The longest texts that feed a search vector, in characters. PostgreSQL refuses a
+# tsvector whose distinct words take more than 1 MB ("string is too long for
+# tsvector"), and one character can become at most 8 bytes of it (a four-byte
+# letter, indexed once in a hyphenated word and again in its part). A fact-check's
+# vector holds its headline (200), summary and body: 125,200 characters, under
+# 1 MB whatever is written. The README's API section lists them.
+CLAIM_MAX_LENGTH = 10_000
+SUMMARY_MAX_LENGTH = 5_000
+BODY_MAX_LENGTH = 120_000
+
+
+def searchable_length(limit: int) -> MaxLengthValidator:
+    return MaxLengthValidator(
+        limit,
+        message=_(
+            "This text can be at most %(limit_value)d characters long, so that "
+            "search can index all of it (it has %(show_value)d)."
+        ),
+    )
+
+
+def length_constraint(
+    model_name: str, field: str, limit: int
+) -> models.CheckConstraint:
+    """The same limit at the database, whatever wrote the row."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), limit),
+        name=f"{model_name}_{field}_max_length",
     )
 
 
@@ -330,7 +363,11 @@ class ClaimQuerySet(models.QuerySet):
 
 
 class Claim(models.Model):
-    text = CleanTextField(_("claim as stated"))
+    text = CleanTextField(
+        _("claim as stated"),
+        max_length=CLAIM_MAX_LENGTH,
+        validators=[searchable_length(CLAIM_MAX_LENGTH)],
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     claimant = models.ForeignKey(
         Claimant, models.PROTECT, null=True, blank=True, related_name="claims"
@@ -408,6 +445,7 @@ class Claim(models.Model):
             *clean_text_constraint(
                 "claim", "text", "submitted_context", "submitter_contact"
             ),
+            length_constraint("claim", "text", CLAIM_MAX_LENGTH),
         ]
 
     def __str__(self) -> str:
@@ -660,9 +698,17 @@ class FactCheck(models.Model):
     summary = CleanTextField(
         _("summary"),
         blank=True,
+        max_length=SUMMARY_MAX_LENGTH,
+        validators=[searchable_length(SUMMARY_MAX_LENGTH)],
         help_text=_("The conclusion, in two or three sentences."),
     )
-    body = CleanTextField(_("body"), blank=True, help_text=_("Markdown."))
+    body = CleanTextField(
+        _("body"),
+        blank=True,
+        max_length=BODY_MAX_LENGTH,
+        validators=[searchable_length(BODY_MAX_LENGTH)],
+        help_text=_("Markdown."),
+    )
     rating = models.ForeignKey(
         Rating, models.PROTECT, null=True, blank=True, related_name="factchecks"
     )
@@ -760,6 +806,8 @@ class FactCheck(models.Model):
                 name="factcheck_language_valid",
             ),
             *clean_text_constraint("factcheck", "headline", "summary", "body"),
+            length_constraint("factcheck", "summary", SUMMARY_MAX_LENGTH),
+            length_constraint("factcheck", "body", BODY_MAX_LENGTH),
         ]
 
     def __str__(self) -> str:

@@ -51,7 +51,7 @@ class CachedResponse:
         return cls(
             content=response.content,
             headers=tuple(response.items()),
-            etag=quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+            etag=etag_of(response.content),
             last_modified=time.time(),
         )
 
@@ -60,6 +60,36 @@ class CachedResponse:
         for name, value in self.headers:
             response.headers[name] = value
         return response
+
+
+def etag_of(content: bytes) -> str:
+    """A hash of the body: it changes exactly when what the reader gets changes."""
+    return quote_etag(hashlib.sha256(content).hexdigest()[:32])
+
+
+def conditional(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    etag: str,
+    last_modified: float | None,
+) -> HttpResponse:
+    """A public response with its validators, or 304 when the reader has it.
+
+    The one place for both the pages and the public API: what browsers and CDNs
+    may reuse for BROWSER_SECONDS, then revalidate with If-None-Match or
+    If-Modified-Since.
+    """
+    response.headers["ETag"] = etag
+    if last_modified is not None:
+        response.headers["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    return get_conditional_response(
+        request,
+        etag=etag,
+        last_modified=None if last_modified is None else int(last_modified),
+        response=response,
+    )
 
 
 def generation() -> str:
@@ -124,15 +154,11 @@ def cached_public(view: View) -> View:
                 return response
             cached = CachedResponse.of(response)
             pages.set(key, cached, PAGE_SECONDS)
-        response = cached.response()
-        response.headers["ETag"] = cached.etag
-        response.headers["Last-Modified"] = http_date(cached.last_modified)
-        patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
-        return get_conditional_response(
+        return conditional(
             request,
+            cached.response(),
             etag=cached.etag,
-            last_modified=int(cached.last_modified),
-            response=response,
+            last_modified=cached.last_modified,
         )
 
     return wrapper
