@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from factcheck.roles import Role
 from factcheck.services import NotAllowed, accounts
+from tests import factories
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -399,3 +400,32 @@ def test_it_leaves_groups_that_are_not_roles_alone(administrator, editor):
     accounts.set_role(editor, role=Role.FACT_CHECKER, actor=administrator)
 
     assert roles_of(editor) == {"Fact-checkers", "Legal reviewers"}
+
+
+# --- Cost ----------------------------------------------------------------------------
+
+
+def test_it_answers_the_account_pages_in_a_fixed_number_of_queries(
+    client, administrator, editor, django_assert_num_queries
+):
+    accounts_list = reverse("admin:auth_user_changelist")
+    client.force_login(administrator)
+    # Warm the content types, which a process reads once.
+    client.get(accounts_list)
+    client.get(change_url(editor))
+
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(accounts_list)
+    for n in range(6):
+        factories.user(f"reporter{n}", Role.FACT_CHECKER)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert "reporter5" in page_text(client.get(accounts_list))
+    with django_assert_num_queries(CHANGE_PAGE_QUERIES):
+        client.get(change_url(editor))
+
+
+# Session, the administrator and their permissions (user and groups) on every page;
+# the list adds the groups filter's choices, its two counts (matching and total)
+# and its page; the account page adds the account and its role.
+LIST_QUERIES = 8
+CHANGE_PAGE_QUERIES = 6

@@ -228,8 +228,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status_changed_at",
         ]
 
+    # The statuses' own enum (named after the claim's `status` field), rather than a
+    # second enum of the same statuses under another name.
     @extend_schema_field(
-        serializers.ListField(child=serializers.ChoiceField(choices=Status.choices))
+        {"type": "array", "items": {"$ref": "#/components/schemas/StatusEnum"}}
     )
     def get_allowed_transitions(self, claim: Claim) -> list[str]:
         # The permissions are cached on the request's user: no query per claim.
