@@ -26,7 +26,6 @@ class DemoUser:
     first_name: str
     last_name: str
     group: str
-    is_superuser: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,9 @@ class ClaimData:
 
 
 USERS = (
-    DemoUser("admin", "Amal", "Haddad", "Administrators", is_superuser=True),
+    # A plain member of Administrators, as a newsroom's would be: superusers are the
+    # operator's (createsuperuser), not a role.
+    DemoUser("admin", "Amal", "Haddad", "Administrators"),
     DemoUser("layla", "Layla", "Mansour", "Editors"),
     DemoUser("karim", "Karim", "Saleh", "Editors"),
     DemoUser("fatima", "Fatima", "Khoury", "Fact-checkers"),

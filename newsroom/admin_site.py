@@ -29,6 +29,8 @@ class SelectionChecked:
                 return None  # the changelist again, with the message
         return super().response_action(request, queryset)
 
+from factcheck.roles import may_work_at_desk
+
 
 class NewsroomAdminSite(admin.AdminSite):
     site_header = "Fact-check desk"
@@ -48,15 +50,6 @@ class NewsroomAdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request) -> bool:
-        """Only staff who hold a newsroom role (or superusers) may enter.
-
-        A staff flag alone is not a role: an account made staff by mistake sees
-        nothing. The permission set is cached on the user, so this costs the
-        admin pages no extra query.
-        """
-        user = request.user
-        return bool(
-            user.is_active
-            and user.is_staff
-            and (user.is_superuser or user.get_all_permissions())
-        )
+        """Only active staff who hold a newsroom role (or superusers) may enter:
+        the same gate as the API's keys."""
+        return may_work_at_desk(request.user)

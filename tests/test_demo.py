@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.urls import reverse
 
 from factcheck import demo_data, services
 from factcheck.models import (
@@ -162,9 +163,8 @@ def test_it_gives_every_role_its_people(first_run):
         members = Group.objects.get(name=role).user_set.all()
         assert members.count() >= needed
         assert all(person.is_staff for person in members)
-    assert list(User.objects.filter(is_superuser=True)) == list(
-        Group.objects.get(name="Administrators").user_set.all()
-    )
+    # The demo shows the real role model: its administrator is no superuser.
+    assert not User.objects.filter(is_superuser=True).exists()
 
 
 def test_it_colours_ratings_legibly(first_run):
@@ -251,6 +251,26 @@ def test_it_prints_the_admin_address_and_the_accounts(first_run, settings):
         line = line_of(demo.username, first_run)
         assert demo.group in line
         assert accounts(settings)[demo.username]["password"] in line
+
+
+def test_its_administrator_signs_in_to_manage_accounts_not_the_queue(
+    first_run, settings, client
+):
+    signed_in = client.post(
+        reverse("admin:login"),
+        {
+            "username": "admin",
+            "password": accounts(settings)["admin"]["password"],
+            "next": "/admin/",
+        },
+    )
+    layla = User.objects.get(username="layla")
+    page = client.get(reverse("admin:auth_user_change", args=[layla.pk]))
+
+    assert signed_in.status_code == 302
+    assert "role" in page.context["adminform"].form.fields
+    assert "is_superuser" not in page.context["adminform"].form.fields
+    assert client.get(reverse("admin:factcheck_claim_changelist")).status_code == 403
 
 
 def test_it_prints_the_same_passwords_on_a_second_run(first_run, settings):

@@ -1,21 +1,28 @@
+from django.utils.translation import gettext as _
 from rest_framework import permissions
+
+from factcheck.roles import desk_refusal
 
 
 class NewsroomRole(permissions.BasePermission):
-    """The default for every API view: an active account holding a newsroom role.
+    """The default for every API view: the admin's own gate, then the queue.
 
-    What each person may do beyond reading is decided by the services, which raise
-    NotAllowed (403) exactly as they do for the admin.
+    A key acts for its account only while that account could sign in to the admin
+    (active, staff, in a role). What each person may do beyond reading is decided
+    by the services, which raise NotAllowed (403) exactly as they do for the admin.
     """
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and user.is_active
-            and (user.is_superuser or user.has_perm("factcheck.view_claim"))
-        )
+        if not (user and user.is_authenticated):
+            return False  # DRF answers 401 and asks for a key
+        refusal = desk_refusal(user)
+        if refusal is None and not user.has_perm("factcheck.view_claim"):
+            refusal = _("Your role does not include the claim queue.")
+        if refusal is not None:
+            self.message = refusal
+            return False
+        return True
 
 
 class Public(permissions.BasePermission):

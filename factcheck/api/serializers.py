@@ -5,11 +5,12 @@ serializers, and nothing the workflow owns (status, dates, approval) is writable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from factcheck import services
 from factcheck.claimreview import claim_review
 from factcheck.models import (
-    TRANSITIONS,
     Appearance,
     Article,
     Claim,
@@ -210,7 +211,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     appearances = AppearanceSerializer(many=True, read_only=True)
     # Annotated by Claim.objects.queue(), which every claim response is read from.
     source_count = serializers.IntegerField(read_only=True)
-    next_statuses = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="The statuses you (the key's user) may move this claim to now, "
+        "as the admin's buttons offer them; a move's own guards are checked when "
+        "it is made."
+    )
 
     class Meta:
         model = Claim
@@ -230,7 +235,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status_changed_at",
             "appearances",
             "source_count",
-            "next_statuses",
+            "allowed_transitions",
         ]
         read_only_fields = [
             "status",
@@ -240,8 +245,14 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status_changed_at",
         ]
 
-    def get_next_statuses(self, claim: Claim) -> list[str]:
-        return list(TRANSITIONS[claim.status])
+    # The statuses' own enum (named after the claim's `status` field), rather than a
+    # second enum of the same statuses under another name.
+    @extend_schema_field(
+        {"type": "array", "items": {"$ref": "#/components/schemas/StatusEnum"}}
+    )
+    def get_allowed_transitions(self, claim: Claim) -> list[str]:
+        # The permissions are cached on the request's user: no query per claim.
+        return services.allowed_transitions(claim, self.context["request"].user)
 
 
 class ClaimCreateSerializer(ClaimSerializer):

@@ -383,6 +383,10 @@ class ClaimViewSet(
             Response(self.get_serializer(claim).data), claim.version
         )
 
+    def claim_data(self, claim: Claim) -> dict:
+        """The claim as a write answers it, with the moves open to this caller."""
+        return s.ClaimSerializer(claim, context=self.get_serializer_context()).data
+
     def create(self, request, *args, **kwargs):
         serializer = s.ClaimCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -410,7 +414,7 @@ class ClaimViewSet(
             services.add_appearance(claim, actor=request.user, **appearance)
         claim = self.get_queryset().get(pk=claim.pk)
         return with_version_etag(
-            Response(s.ClaimSerializer(claim).data, status=status.HTTP_201_CREATED),
+            Response(self.claim_data(claim), status=status.HTTP_201_CREATED),
             claim.version,
         )
 
@@ -430,7 +434,7 @@ class ClaimViewSet(
             tags=tags,
         )
         claim = self.get_queryset().get(pk=claim.pk)
-        return with_version_etag(Response(s.ClaimSerializer(claim).data), claim.version)
+        return with_version_etag(Response(self.claim_data(claim)), claim.version)
 
     @extend_schema(request=s.TransitionSerializer, responses={200: s.ClaimSerializer})
     @action(detail=True, methods=["post"])
@@ -448,7 +452,7 @@ class ClaimViewSet(
             expected_version=data.get("version"),
         )
         claim = self.get_queryset().get(pk=claim.pk)
-        return with_version_etag(Response(s.ClaimSerializer(claim).data), claim.version)
+        return with_version_etag(Response(self.claim_data(claim)), claim.version)
 
     @extend_schema(request=s.AssignmentSerializer, responses={200: s.ClaimSerializer})
     @action(detail=True, methods=["post"])
@@ -461,7 +465,7 @@ class ClaimViewSet(
             claim, actor=request.user, assignee=serializer.validated_data["assignee"]
         )
         claim = self.get_queryset().get(pk=claim.pk)
-        return with_version_etag(Response(s.ClaimSerializer(claim).data), claim.version)
+        return with_version_etag(Response(self.claim_data(claim)), claim.version)
 
     @extend_schema(methods=["GET"], responses={200: s.SourceSerializer(many=True)})
     @extend_schema(

@@ -11,7 +11,7 @@ import factcheck.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0009_subscriber_address_rule"),
+        ("factcheck", "0010_beat_health"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -95,12 +95,8 @@ def write_accounts(path: Path, accounts: dict[str, dict[str, str]]) -> None:
 
 
 def create_user(demo: DemoUser, password: str) -> AbstractBaseUser:
-    User = get_user_model()
-    make = (
-        User.objects.create_superuser if demo.is_superuser else User.objects.create_user
-    )
     with transaction.atomic():
-        user = make(
+        user = get_user_model().objects.create_user(
             username=demo.username,
             password=password,
             first_name=demo.first_name,
