@@ -1,6 +1,7 @@
 """Small factory functions: each makes one valid row, overridable by keyword."""
 
 import itertools
+from contextlib import contextmanager
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -101,6 +102,17 @@ def make_public(claim: Claim, status: str = Status.PUBLISHED) -> Claim:
     Claim.objects.filter(pk=claim.pk).update(status=status)
     claim.refresh_from_db()
     return claim
+
+
+@contextmanager
+def assembling(claim: Claim):
+    """Set up more of a public claim's record, as if it had been there before
+    publication: the claim is approved while the block runs, then public again.
+    Test setup only: the desk changes a published record by correction."""
+    status = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).get()
+    Claim.objects.filter(pk=claim.pk).update(status=assembled_in(status))
+    yield claim
+    make_public(claim, status)
 
 
 def source(claim: Claim, **fields) -> Source:
