@@ -582,12 +582,11 @@ def _appearance_added(
 
 def _appearance_changed(
     claim: Claim, appearance: Appearance, *, actor, **fields: Any
-) -> dict[str, Any]:
-    """Returns what the changed fields said before (empty: nothing changed)."""
+) -> None:
     current = claim.appearances.get(pk=appearance.pk)
     changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
     if not changed:
-        return {}
+        return
     previous = snapshot(current, changed)
     if "article" in changed:
         _refuse_second_appearance_in(claim, changed["article"], but=current.pk)
@@ -605,10 +604,9 @@ def _appearance_changed(
         subject=current,
         data={"fields": sorted(changed), "previous": previous},
     )
-    return previous
 
 
-def _appearance_removed(claim: Claim, appearance: Appearance, *, actor) -> dict:
+def _appearance_removed(claim: Claim, appearance: Appearance, *, actor) -> None:
     current = claim.appearances.get(pk=appearance.pk)
     previous = snapshot(current, APPEARANCE_FIELDS)
     _record(
@@ -620,7 +618,6 @@ def _appearance_removed(claim: Claim, appearance: Appearance, *, actor) -> dict:
     )
     current.delete()
     _keep_a_first_appearance(claim)
-    return previous
 
 
 def _keep_a_first_appearance(claim: Claim) -> None:
