@@ -898,8 +898,7 @@ def correct(
             subject=correction,
             data={
                 "kind": kind,
-                "fields": sorted(changed),
-                "claim": sorted(claim_changed),
+                "fields": sorted([*changed, *(f"claim.{f}" for f in claim_changed)]),
                 "previous": previous,
             },
         )
