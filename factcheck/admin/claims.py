@@ -560,7 +560,7 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
                 services.update_source(source, actor=actor, **values)
             for source in formset.new_objects:
                 services.add_source(
-                    claim, actor=actor, **_values(source, SOURCE_FIELDS)
+                    claim, actor=actor, **_values(source, services.SOURCE_FIELDS)
                 )
         elif formset.model is Appearance:
             for appearance in formset.deleted_objects:
@@ -694,9 +694,6 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._apply(request, queryset, Status.PUBLISHED)
-
-
-SOURCE_FIELDS = services.SOURCE_FIELDS
 
 
 def _values(obj, fields) -> dict:

@@ -4,9 +4,12 @@ The admin, the API, Celery tasks and management commands all call these function
 so a rule enforced here is enforced everywhere. Each function takes the subject
 first, keyword-only arguments after it and an explicit `actor`; it runs in one
 transaction and defers side effects until after commit. Every write by a person
-records an Event (audit.py) saying who, what, when and the values it replaced;
-the background work's own bookkeeping (a job's attempts, a link's status) is
-recorded on the job, not as Events.
+here records an Event (audit.py) saying who, what, when and the values it
+replaced: the workflow, claims, appearances, sources, drafts, corrections,
+reference data, articles, API keys, re-archiving and redelivery. The background
+work's own bookkeeping (a job's attempts, a link's status) is kept on the job;
+user accounts and webhook subscribers, edited only in the admin, are in the
+admin's own log.
 
 desk.py holds the newsroom's own writes (the workflow, claims, appearances,
 evidence, drafts, corrections, reference data, API keys); outbox.py records
