@@ -561,8 +561,9 @@ class Batch:
         claim = ("id", "text", "language", "claimant_id", "claimed_on", "priority")
         claim += ("assignee_id", "status", "submitted_context", "submitter_contact")
         claim += ("created_at", "status_changed_at", "version")
-        _copy(cursor, Claim, claim, self.claims)
-        _copy(cursor, Claim.tags.through, ("claim_id", "tag_id"), self.tags)
+        # Appearances and sources before their claims: the database refuses new
+        # ones on a published claim (migration 0010), and the foreign keys are
+        # checked at commit.
         _copy(
             cursor,
             Appearance,
@@ -572,6 +573,8 @@ class Batch:
         source = ("id", "claim_id", "url", "title", "publisher", "kind", "excerpt")
         source += ("stance", "added_by_id", "created_at")
         _copy(cursor, Source, source, self.sources)
+        _copy(cursor, Claim, claim, self.claims)
+        _copy(cursor, Claim.tags.through, ("claim_id", "tag_id"), self.tags)
         factcheck = ("id", "claim_id", "headline", "summary", "body", "rating_id")
         factcheck += ("language", "slug", "approved_by_id", "approved_at")
         factcheck += ("published_at", "retracted_at", "created_at", "updated_at")

@@ -1,6 +1,7 @@
 """Small factory functions: each makes one valid row, overridable by keyword."""
 
 import itertools
+from contextlib import contextmanager
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -86,6 +87,34 @@ def claim(status: str = Status.SUBMITTED, **fields) -> Claim:
     return Claim.objects.create(status=status, **fields)
 
 
+PUBLIC_RECORD = (Status.PUBLISHED, Status.RETRACTED)
+
+
+def assembled_in(status: str) -> str:
+    """The status a claim is built in: a published claim's appearances and sources
+    are in place before it is published, as the database requires (migration
+    0010), so it is built approved and made public last (make_public)."""
+    return Status.APPROVED if status in PUBLIC_RECORD else status
+
+
+def make_public(claim: Claim, status: str = Status.PUBLISHED) -> Claim:
+    """Give an assembled claim its public status, the last step as in the desk."""
+    Claim.objects.filter(pk=claim.pk).update(status=status)
+    claim.refresh_from_db()
+    return claim
+
+
+@contextmanager
+def assembling(claim: Claim):
+    """Set up more of a public claim's record, as if it had been there before
+    publication: the claim is approved while the block runs, then public again.
+    Test setup only: the desk changes a published record by correction."""
+    status = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).get()
+    Claim.objects.filter(pk=claim.pk).update(status=assembled_in(status))
+    yield claim
+    make_public(claim, status)
+
+
 def source(claim: Claim, **fields) -> Source:
     fields.setdefault("url", "https://asp.icc-cpi.int/states-parties")
     fields.setdefault("title", "The States Parties to the Rome Statute")
@@ -126,7 +155,7 @@ def claim_at(
     carries an approval (by `approver`, or a fresh editor); published and retracted
     claims carry their dates.
     """
-    placed = claim(status, **fields)
+    placed = claim(assembled_in(status), **fields)
     stage = [
         Status.IN_RESEARCH,
         Status.IN_REVIEW,
@@ -146,7 +175,7 @@ def claim_at(
     if status == Status.RETRACTED:
         draft_fields["retracted_at"] = timezone.now()
     ready_draft(placed, author=author, **draft_fields)
-    return placed
+    return make_public(placed, status) if status in PUBLIC_RECORD else placed
 
 
 def tag(**fields) -> Tag:
@@ -165,7 +194,16 @@ def factcheck_at(
     in the same update that dates the publication: once published, they change only
     with a correction.
     """
-    placed = claim(status, **(claim_fields or {}))
+    factcheck = _assembled_factcheck(status, claim_fields, **draft_fields)
+    if status in PUBLIC_RECORD:
+        make_public(factcheck.claim, status)
+    return factcheck
+
+
+def _assembled_factcheck(
+    status: str, claim_fields: dict | None, **draft_fields
+) -> FactCheck:
+    placed = claim(assembled_in(status), **(claim_fields or {}))
     if status in (Status.APPROVED, Status.PUBLISHED, Status.RETRACTED):
         draft_fields.setdefault(
             "approved_by", user(f"approver{next(_seq)}", "Editors", password=None)
@@ -199,7 +237,7 @@ def public_factcheck(
     """A published fact-check with as many sources, appearances (the first marked
     first), corrections and tags as asked: what its public page shows."""
     claim_fields = {"language": language, **(claim_fields or {})}
-    factcheck = factcheck_at(
+    factcheck = _assembled_factcheck(
         Status.PUBLISHED, claim_fields=claim_fields, **draft_fields
     )
     claim = factcheck.claim
@@ -215,4 +253,5 @@ def public_factcheck(
     for n in range(corrections):
         correction(factcheck, note=f"Correction note {n}.")
     claim.tags.add(*(tag() for _ in range(tags)))
+    make_public(claim)
     return factcheck

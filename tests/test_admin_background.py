@@ -63,11 +63,11 @@ def listed(response) -> list[int]:
 
 
 def a_source(link_status: str = LinkStatus.ARCHIVED, **fields) -> Source:
-    source = factories.source(
-        factories.claim(Status.PUBLISHED),
-        url=f"https://evidence.example/{next(_n)}",
-        **fields,
-    )
+    claim = factories.claim(Status.PUBLISHED)
+    with factories.assembling(claim):
+        source = factories.source(
+            claim, url=f"https://evidence.example/{next(_n)}", **fields
+        )
     Source.objects.filter(pk=source.pk).update(
         link_status=link_status, link_status_since=timezone.now()
     )

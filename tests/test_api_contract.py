@@ -47,7 +47,8 @@ def newsroom(db, django_settings_unthrottled, editor, administrator):
     """A small newsroom for the generated requests to meet: every kind of row."""
     for status in (Status.SUBMITTED, Status.IN_RESEARCH, Status.PUBLISHED):
         claim = factories.claim_at(status)
-        factories.source(claim, url=f"https://example.org/{claim.pk}")
+        with factories.assembling(claim):
+            factories.source(claim, url=f"https://example.org/{claim.pk}")
     _token, key = services.issue_token(editor, actor=administrator, name="contract")
     return {"Authorization": f"Bearer {key}"}
 

@@ -534,9 +534,10 @@ def test_it_refuses_callers_without_a_valid_key_and_role(
     request, method, path, caller, status
 ):
     url = fill(path)
+    client = request.getfixturevalue(caller)  # issuing its key is a recorded write
     before = (Claim.objects.count(), Event.objects.count())
 
-    response = getattr(request.getfixturevalue(caller), method)(url, {}, format="json")
+    response = getattr(client, method)(url, {}, format="json")
 
     assert response.status_code == status
     assert (Claim.objects.count(), Event.objects.count()) == before

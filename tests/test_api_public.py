@@ -229,7 +229,8 @@ def test_it_answers_the_list_and_detail_in_a_fixed_number_of_queries(
     for _ in range(6):
         more = published()
         for n in range(4):
-            factories.source(more.claim, url=f"https://example.org/{more.pk}/{n}")
+            with factories.assembling(more.claim):
+                factories.source(more.claim, url=f"https://example.org/{more.pk}/{n}")
             factories.correction(more)
     purge()  # what each of those publications does once it commits
     with django_assert_num_queries(PINNED_LIST_QUERIES):

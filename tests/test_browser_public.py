@@ -256,15 +256,16 @@ def hostile_factcheck(public_site) -> FactCheck:
         title=f"Article {PAYLOADS[1]}",
         language=Language.ENGLISH,
     )
-    Appearance.objects.create(
-        claim=claim, article=article, quote=f"Quote {HOSTILE}", is_first=True
-    )
-    claim.sources.update(
-        url="https://example.org/\"><script>window.__xss='href'</script>",
-        title=f"Source {PAYLOADS[1]}",
-        publisher=PAYLOADS[2],
-        excerpt=f"Excerpt {HOSTILE}",
-    )
+    with factories.assembling(claim):
+        Appearance.objects.create(
+            claim=claim, article=article, quote=f"Quote {HOSTILE}", is_first=True
+        )
+        claim.sources.update(
+            url="https://example.org/\"><script>window.__xss='href'</script>",
+            title=f"Source {PAYLOADS[1]}",
+            publisher=PAYLOADS[2],
+            excerpt=f"Excerpt {HOSTILE}",
+        )
     Correction.objects.create(
         factcheck=factcheck,
         kind=CorrectionKind.CLARIFICATION,

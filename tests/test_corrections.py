@@ -113,6 +113,7 @@ def test_it_corrects_the_verdict_and_keeps_what_it_said_before(editor):
     assert event.data == {
         "kind": "correction",
         "fields": ["body", "rating", "summary"],
+        "previous": correction.previous,
     }
 
 

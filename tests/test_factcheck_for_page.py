@@ -29,11 +29,12 @@ def rich_published_claim(size: int, editor) -> Claim:
     claim = factories.claim_at(Status.PUBLISHED)
     factcheck = claim.factcheck
     for n in range(size):
-        Appearance.objects.create(
-            claim=claim, article=factories.article(), is_first=(n == 0)
-        )
-        if n:
-            factories.source(claim, url=f"https://sources.example/{n}")
+        with factories.assembling(claim):
+            Appearance.objects.create(
+                claim=claim, article=factories.article(), is_first=(n == 0)
+            )
+            if n:
+                factories.source(claim, url=f"https://sources.example/{n}")
         factcheck.authors.add(factories.user(f"author{claim.pk}x{n}", password=None))
         claim.tags.add(factories.tag())
         services.correct(
@@ -143,8 +144,9 @@ def test_it_lists_the_first_appearance_first(db):
     claim = factories.claim_at(Status.PUBLISHED)
     later = factories.article(title="later")
     first = factories.article(title="first")
-    Appearance.objects.create(claim=claim, article=later)
-    Appearance.objects.create(claim=claim, article=first, is_first=True)
+    with factories.assembling(claim):
+        Appearance.objects.create(claim=claim, article=later)
+        Appearance.objects.create(claim=claim, article=first, is_first=True)
 
     factcheck = FactCheck.objects.for_page().get(claim=claim)
 

@@ -312,15 +312,16 @@ def test_it_shows_everything_a_reader_needs_on_the_fact_check_page(
     client, arabic, fact_checker
 ):
     claim = arabic.claim
-    factories.source(
-        claim,
-        url="https://www.un.org/en/report",
-        title="UN report",
-        publisher="United Nations",
-        kind=SourceKind.OFFICIAL_DATA,
-        stance=Stance.REFUTES,
-        excerpt="The relevant paragraph.",
-    )
+    with factories.assembling(claim):
+        factories.source(
+            claim,
+            url="https://www.un.org/en/report",
+            title="UN report",
+            publisher="United Nations",
+            kind=SourceKind.OFFICIAL_DATA,
+            stance=Stance.REFUTES,
+            excerpt="The relevant paragraph.",
+        )
     factories.correction(arabic, note="صححنا تاريخ المصادقة.")
     html = client.get(arabic.get_absolute_url()).text
 
@@ -539,9 +540,10 @@ def test_it_keeps_the_demo_scale_readable_on_white_text():
 
 
 def test_it_marks_only_the_first_appearance_as_first(client, arabic):
-    Appearance.objects.create(
-        claim=arabic.claim, article=factories.article(title="Repeated elsewhere")
-    )
+    with factories.assembling(arabic.claim):
+        Appearance.objects.create(
+            claim=arabic.claim, article=factories.article(title="Repeated elsewhere")
+        )
     html = client.get(arabic.get_absolute_url()).text
     assert "Repeated elsewhere" in html
     assert html.count("أول ظهور") == 1

@@ -131,7 +131,7 @@ def test_it_records_only_what_an_edit_really_changed(editor):
     )
 
     event = claim.events.get(kind=EventKind.EDIT)
-    assert event.data == {"fields": ["tags"]}
+    assert event.data == {"fields": ["tags"], "previous": {"tags": []}}
     assert list(claim.tags.all()) == [tag]
 
 

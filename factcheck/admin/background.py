@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from factcheck import services, webhooks
 from factcheck.admin.common import apply_to_each, job_badge, link_badge, local_time
+from factcheck.admin.history import EventHistory
 from factcheck.models import (
     RESEARCH,
     ArchiveJob,
@@ -146,7 +147,7 @@ class ArchiveJobInline(ReadOnlyInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(EventHistory, admin.ModelAdmin):
     """Every source and the state of its link, to find evidence that went away.
 
     Read-only: sources are added and edited on their claim's page, through the
@@ -361,7 +362,7 @@ class DeliveryAttemptInline(ReadOnlyInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(EventHistory, admin.ModelAdmin):
     """What was sent to partners and how it went. Read-only; failed deliveries
     can be sent again."""
 

@@ -32,13 +32,16 @@ from factcheck.admin.common import (
     schedule_note,
     status_badge,
 )
+from factcheck.admin.history import describe
 from factcheck.models import (
+    CORRECT,
     NOTE_REQUIRED,
     OPEN_STATUSES,
     TRANSITIONS,
     TRIAGE,
     Appearance,
     Claim,
+    CorrectionKind,
     Event,
     FactCheck,
     Outlet,
@@ -130,11 +133,41 @@ class ClaimForm(VersionedForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
 
 
+class ClaimCorrectionForm(ClaimForm):
+    """A published claim, or where it appeared, changes only with a public note."""
+
+    correction_kind = forms.ChoiceField(
+        label=_("Kind of note"),
+        choices=[
+            c for c in CorrectionKind.choices if c[0] != CorrectionKind.RETRACTION
+        ],
+        initial=CorrectionKind.CORRECTION,
+    )
+    correction_note = forms.CharField(
+        label=_("Public correction note"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        required=False,
+        help_text=_(
+            "Shown, dated, on the public page. Required to change the claim or "
+            "where it appeared."
+        ),
+    )
+
+
 class ActionForm(admin.helpers.ActionForm):
     note = forms.CharField(
         label=_("Note"),
         required=False,
         help_text=_("Required to dismiss; kept in each claim's history."),
+    )
+
+
+def may_correct(request, claim: Claim | None) -> bool:
+    """On a published claim's page, an editor changes the record by correction."""
+    return (
+        claim is not None
+        and claim.status == Status.PUBLISHED
+        and request.user.has_perm(CORRECT)
     )
 
 
@@ -144,6 +177,24 @@ class AppearanceInline(admin.TabularInline):
     autocomplete_fields = ["article"]
     fields = ["article", "quote", "is_first"]
     verbose_name_plural = _("Where it appeared")
+
+    def _editable(self, request, obj) -> bool:
+        # Frozen from approval; after publication only a correction changes it.
+        draft = obj is None or obj.status in services.DRAFT_STATUSES
+        return draft or may_correct(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(
+            request, obj
+        )
 
 
 class SourceInline(admin.StackedInline):
@@ -243,7 +294,15 @@ class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "kind", "from_status", "to_status", "note"]
+    fields = [
+        "created_at",
+        "actor",
+        "kind",
+        "from_status",
+        "to_status",
+        "change",
+        "note",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("History")
     ordering = ["-created_at", "-pk"]
@@ -256,6 +315,10 @@ class EventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("Change"))
+    def change(self, event: Event) -> str:
+        return describe(event)
 
 
 @admin.register(Claim)
@@ -329,6 +392,11 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
             return queryset.filter(pk=int(term)), False
         return queryset.search(term), False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if may_correct(request, obj):
+            kwargs["form"] = ClaimCorrectionForm
+        return super().get_form(request, obj, change, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         claim = [
             "text",
@@ -343,6 +411,9 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
             "loaded_version",
         ]
         fieldsets = [(None, {"fields": claim}), (_("Work"), {"fields": work})]
+        if may_correct(request, obj):
+            correction = ["correction_kind", "correction_note"]
+            fieldsets.insert(1, (_("Public correction"), {"fields": correction}))
         if obj is not None:
             fieldsets.append(
                 (_("Similar earlier claims"), {"fields": ["similar_claims"]})
@@ -353,9 +424,15 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
         readonly = list(self.readonly_fields)
         if not request.user.has_perm(TRIAGE):
             readonly.append("priority")
-        if obj is not None and obj.status in (Status.PUBLISHED, Status.RETRACTED):
-            # The claim as published is public record; it changes by correction.
-            readonly += ["text", "language", "claimant", "claimed_on"]
+        frozen = obj is not None and obj.status in (
+            Status.APPROVED,
+            Status.PUBLISHED,
+            Status.RETRACTED,
+        )
+        if frozen and not may_correct(request, obj):
+            # What the approval covered: changed after sending the claim back to
+            # research or, once published, by an editor's correction.
+            readonly += list(services.CLAIM_RECORD_FIELDS)
         return readonly
 
     def has_delete_permission(self, request, obj=None):
@@ -439,8 +516,17 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
             obj._state.adding = False
             return
         changes = {
-            f: data[f] for f in form.changed_data if f not in ("tags", "loaded_version")
+            f: data[f]
+            for f in form.changed_data
+            if f not in ("tags", "loaded_version", "correction_kind", "correction_note")
         }
+        if may_correct(request, obj):
+            # The correction carries these, with the appearances (save_related).
+            changes = {
+                f: v
+                for f, v in changes.items()
+                if f not in services.CLAIM_RECORD_FIELDS
+            }
         if not changes and "tags" not in form.changed_data:
             return  # saving only the inlines: the claim itself is untouched
         services.update_claim(
@@ -454,6 +540,10 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         if not change and "tags" in form.cleaned_data:
             form.instance.tags.set(form.cleaned_data["tags"])
+        if change and may_correct(request, form.instance):
+            appearances = [f for f in formsets if f.model is Appearance]
+            _correct_the_record(request, form, appearances)
+            formsets = [f for f in formsets if f.model is not Appearance]
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
@@ -469,21 +559,19 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
                 services.update_source(source, actor=actor, **values)
             for source in formset.new_objects:
                 services.add_source(
-                    claim, actor=actor, **_values(source, SOURCE_FIELDS)
+                    claim, actor=actor, **_values(source, services.SOURCE_FIELDS)
                 )
         elif formset.model is Appearance:
             for appearance in formset.deleted_objects:
                 services.remove_appearance(appearance, actor=actor)
-            for appearance in [
-                *formset.new_objects,
-                *(o for o, _ in formset.changed_objects),
-            ]:
+            for appearance, fields in formset.changed_objects:
+                values = {f: getattr(appearance, f) for f in fields}
+                services.update_appearance(appearance, actor=actor, **values)
+            for appearance in formset.new_objects:
                 services.add_appearance(
                     claim,
                     actor=actor,
-                    article=appearance.article,
-                    quote=appearance.quote,
-                    is_first=appearance.is_first,
+                    **_values(appearance, services.APPEARANCE_FIELDS),
                 )
         elif formset.model is FactCheck:
             for inline_form in formset.forms:
@@ -607,11 +695,42 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
         self._apply(request, queryset, Status.PUBLISHED)
 
 
-SOURCE_FIELDS = ("url", "title", "publisher", "kind", "excerpt", "stance")
-
-
 def _values(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
+
+
+def _correct_the_record(request, form, appearance_formsets) -> None:
+    """One public correction for what an editor changed on a published claim's
+    page: the claim's own fields and where it appeared."""
+    data = form.cleaned_data
+    claim_changes = {
+        f: data[f] for f in form.changed_data if f in services.CLAIM_RECORD_FIELDS
+    }
+    edits = []
+    for formset in appearance_formsets:
+        formset.save(commit=False)
+        edits += [
+            services.AppearanceEdit(appearance=a, remove=True)
+            for a in formset.deleted_objects
+        ]
+        edits += [
+            services.AppearanceEdit(appearance=a, values=_values(a, fields))
+            for a, fields in formset.changed_objects
+        ]
+        edits += [
+            services.AppearanceEdit(values=_values(a, services.APPEARANCE_FIELDS))
+            for a in formset.new_objects
+        ]
+    if not claim_changes and not edits:
+        return
+    services.correct(
+        FactCheck.objects.get(claim=form.instance),
+        actor=request.user,
+        kind=data.get("correction_kind", ""),
+        note=data.get("correction_note", ""),
+        claim_changes=claim_changes,
+        appearances=edits,
+    )
 
 
 def _transition_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):

@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
 from factcheck.admin.common import AdminMedia, RefusalsAsMessages
+from factcheck.admin.history import EventHistory
 from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating, Tag
 
 
-class ReferenceAdmin(admin.ModelAdmin):
-    """Data that published pages show: saving it refreshes the public cache."""
+class ReferenceAdmin(EventHistory, admin.ModelAdmin):
+    """Data that published pages show: saving it refreshes the public cache, and
+    its History page lists who changed what, and what it said before."""
 
     def save_model(self, request, obj, form, change):
         services.save_reference(obj, actor=request.user)
@@ -82,7 +84,15 @@ class RatingAdmin(ReferenceAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "claim", "actor", "kind", "from_status", "to_status"]
+    list_display = [
+        "created_at",
+        "claim",
+        "subject_name",
+        "actor",
+        "kind",
+        "from_status",
+        "to_status",
+    ]
     list_filter = ["kind", "to_status"]
     list_select_related = ["claim", "actor"]
     date_hierarchy = "created_at"
@@ -107,7 +117,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(RefusalsAsMessages, admin.ModelAdmin):
+class ApiTokenAdmin(EventHistory, RefusalsAsMessages, admin.ModelAdmin):
     """Administrators issue a key for a user and see it once; they revoke it here."""
 
     form = ApiTokenForm

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -393,25 +394,27 @@ class ClaimViewSet(
         data = serializer.validated_data
         appearance = data.pop("appearance", None)
         tags = data.pop("tags", None)
-        claim = services.submit_claim(
-            text=data["text"],
-            language=data["language"],
-            actor=request.user,
-            context=data.get("submitted_context", ""),
-            claimant=data.get("claimant"),
-            claimed_on=data.get("claimed_on"),
-            priority=data.get("priority"),
-        )
-        if tags:
-            claim = services.update_claim(
-                claim,
+        # All or nothing: a refused tag or appearance leaves no claim behind.
+        with transaction.atomic():
+            claim = services.submit_claim(
+                text=data["text"],
+                language=data["language"],
                 actor=request.user,
-                expected_version=claim.version,
-                changes={},
-                tags=tags,
+                context=data.get("submitted_context", ""),
+                claimant=data.get("claimant"),
+                claimed_on=data.get("claimed_on"),
+                priority=data.get("priority"),
             )
-        if appearance:
-            services.add_appearance(claim, actor=request.user, **appearance)
+            if tags:
+                claim = services.update_claim(
+                    claim,
+                    actor=request.user,
+                    expected_version=claim.version,
+                    changes={},
+                    tags=tags,
+                )
+            if appearance:
+                services.add_appearance(claim, actor=request.user, **appearance)
         claim = self.get_queryset().get(pk=claim.pk)
         return with_version_etag(
             Response(self.claim_data(claim), status=status.HTTP_201_CREATED),

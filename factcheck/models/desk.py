@@ -9,6 +9,8 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -880,12 +882,42 @@ class EventKind(models.TextChoices):
     EDIT = "edit", _("Edit")
     ASSIGN = "assign", _("Assignment")
     CORRECTION = "correction", _("Correction")
+    DELETE = "delete", _("Removed")
+    REVOKE = "revoke", _("Revoked")
+    REARCHIVE = "rearchive", _("Re-archive asked for")
+    REDELIVER = "redeliver", _("Sent again")
+
+
+class EventQuerySet(models.QuerySet):
+    def about(self, subject: models.Model):
+        """The history of one thing: its own writes, not its claim's."""
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+        )
 
 
 class Event(models.Model):
-    """One row per change of a claim's workflow state or assignment: the audit trail."""
+    """One row for every workflow transition and every other write by a person:
+    who, what, when, and the values the write replaced (`data["previous"]`).
 
-    claim = models.ForeignKey(Claim, models.PROTECT, related_name="events")
+    Everything a claim's page shows (the claim, its draft, appearances and
+    sources) is recorded with the claim, so the claim's history tells the whole
+    story; `subject` names the thing written when it is not the claim itself.
+    Writes to reference data, API keys and deliveries have a subject and no claim.
+    """
+
+    claim = models.ForeignKey(
+        Claim, models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    # No foreign key can point at "any model"; the name is kept as it was when
+    # written, so the history still reads after the subject is deleted.
+    subject_type = models.ForeignKey(
+        ContentType, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_name = CleanCharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -900,18 +932,35 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["claim", "-created_at"], name="event_claim_idx")
+            models.Index(fields=["claim", "-created_at"], name="event_claim_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id", "-created_at"],
+                condition=Q(subject_type__isnull=False),
+                name="event_subject_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=EventKind.TRANSITION)
-                | (~Q(from_status="") & ~Q(to_status="")),
+                | (~Q(from_status="") & ~Q(to_status="") & Q(claim__isnull=False)),
                 name="transition_event_has_statuses",
             ),
-            *clean_text_constraint("event", "note"),
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False)
+                | Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="event_is_about_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_type__isnull=True, subject_id__isnull=True)
+                | Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="event_subject_complete",
+            ),
+            *clean_text_constraint("event", "note", "subject_name"),
         ]
 
     def __str__(self) -> str:

@@ -3,19 +3,30 @@
 The admin, the API, Celery tasks and management commands all call these functions,
 so a rule enforced here is enforced everywhere. Each function takes the subject
 first, keyword-only arguments after it and an explicit `actor`; it runs in one
-transaction, records an Event, and defers side effects until after commit.
+transaction and defers side effects until after commit. Every write by a person
+here records an Event (audit.py) saying who, what, when and the values it
+replaced: the workflow, claims, appearances, sources, drafts, corrections,
+reference data, articles, API keys, re-archiving and redelivery. The background
+work's own bookkeeping (a job's attempts, a link's status) is kept on the job;
+user accounts and webhook subscribers, edited only in the admin, are in the
+admin's own log.
 
-desk.py holds the newsroom's own writes (the workflow, claims, evidence, drafts,
-corrections); outbox.py records background jobs inside those transactions; jobs.py
-runs them and holds the writes that schedule or repeat them.
+desk.py holds the newsroom's own writes (the workflow, claims, appearances,
+evidence, drafts, corrections, reference data, API keys); outbox.py records
+background jobs inside those transactions; jobs.py runs them and holds the writes
+that schedule or repeat them.
 """
 
 from factcheck.services.desk import (
+    APPEARANCE_FIELDS,
     CLAIM_FIELDS,
+    CLAIM_RECORD_FIELDS,
     DRAFT_FIELDS,
     DRAFT_STATUSES,
     GUARDS,
+    SOURCE_FIELDS,
     VERDICT_FIELDS,
+    AppearanceEdit,
     Conflict,
     GuardFailed,
     InvalidTransition,
@@ -40,6 +51,7 @@ from factcheck.services.desk import (
     submit_claim,
     transition,
     transition_many,
+    update_appearance,
     update_claim,
     update_source,
 )
@@ -66,8 +78,10 @@ from factcheck.services.jobs import (
 )
 
 __all__ = [
+    "APPEARANCE_FIELDS",
     "ARCHIVE_MAX_ATTEMPTS",
     "CLAIM_FIELDS",
+    "CLAIM_RECORD_FIELDS",
     "DELIVERY_MAX_ATTEMPTS",
     "DRAFT_FIELDS",
     "DRAFT_STATUSES",
@@ -78,9 +92,11 @@ __all__ = [
     "LINK_CHECK_EVERY",
     "RETRYABLE_STATUSES",
     "RETRY_BASE_SECONDS",
+    "SOURCE_FIELDS",
     "SWEEP_BATCH",
     "SWEEP_GRACE",
     "VERDICT_FIELDS",
+    "AppearanceEdit",
     "Conflict",
     "GuardFailed",
     "InvalidTransition",
@@ -114,6 +130,7 @@ __all__ = [
     "sweep",
     "transition",
     "transition_many",
+    "update_appearance",
     "update_claim",
     "update_source",
 ]

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -42,6 +42,8 @@ from factcheck.models import (
 )
 from factcheck.public.cache import purge as purge_public_pages
 from factcheck.services import outbox
+from factcheck.services.audit import editable_fields, snapshot
+from factcheck.services.audit import record as _record
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,13 @@ DRAFT_STATUSES = (
 VERDICT_FIELDS = ("rating", "summary", "body")
 DRAFT_FIELDS = ("headline", "summary", "body", "rating", "slug")
 CLAIM_FIELDS = ("text", "language", "claimant", "claimed_on", "submitted_context")
+# What the approval covers of the claim itself (with its appearances, sources and
+# draft): frozen from approval until it is sent back to research; after
+# publication changed only by correct(). The database holds the published claim
+# to it too (migration 0010).
+CLAIM_RECORD_FIELDS = ("text", "language", "claimant", "claimed_on")
+APPEARANCE_FIELDS = ("article", "quote", "is_first")
+SOURCE_FIELDS = ("url", "title", "publisher", "kind", "excerpt", "stance")
 
 
 class WorkflowError(Exception):
@@ -92,12 +101,6 @@ def _require(actor: AbstractBaseUser | None, permission: str, message: str) -> N
         raise NotAllowed(message)
 
 
-def _record(claim: Claim, kind: str, actor, note: str = "", **fields) -> Event:
-    return Event.objects.create(
-        claim=claim, kind=kind, actor=actor, note=note, **fields
-    )
-
-
 def _lock_claim(claim: Claim, expected_version: int | None) -> Claim:
     """Re-read the claim under a row lock; refuse if the caller's copy is stale."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -112,6 +115,31 @@ def _lock_claim(claim: Claim, expected_version: int | None) -> Claim:
             % {"status": locked.get_status_display()}
         )
     return locked
+
+
+def _require_draft(claim: Claim) -> None:
+    """Refuse a change to what the approval covers, saying what to do instead."""
+    if claim.status in DRAFT_STATUSES:
+        return
+    if claim.status == Status.APPROVED:
+        raise GuardFailed(
+            _(
+                "This claim is approved as it stands: send it back to research to "
+                "change the claim, where it appeared, its sources or its draft."
+            )
+        )
+    if claim.status == Status.PUBLISHED:
+        raise GuardFailed(
+            _(
+                "This fact-check is published: the claim and where it appeared "
+                "change only through a public correction by an editor, and its "
+                "sources do not change."
+            )
+        )
+    raise GuardFailed(
+        _("This claim is “%(status)s”: it no longer changes.")
+        % {"status": claim.get_status_display()}
+    )
 
 
 def _validate(instance, changes: dict[str, Any]) -> dict[str, Any]:
@@ -382,29 +410,31 @@ def update_claim(
         locked = _lock_claim(claim, expected_version)
         if "priority" in changes and changes["priority"] != locked.priority:
             _require(actor, TRIAGE, _("Only editors set a claim's priority."))
-        if locked.status in (Status.PUBLISHED, Status.RETRACTED) and any(
-            changes.get(f, getattr(locked, f)) != getattr(locked, f)
-            for f in ("text", "claimant", "claimed_on", "language")
-        ):
-            raise GuardFailed(
-                _(
-                    "The claim of a published fact-check is public record; "
-                    "issue a correction."
-                )
-            )
         changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
+        if locked.status != Status.DISMISSED and set(changed) & set(
+            CLAIM_RECORD_FIELDS
+        ):
+            _require_draft(locked)
+        previous = snapshot(locked, changed)
         changed = _validate(locked, changed)
         fields = sorted(changed)
         if tags is not None:
             tags = list(tags)
-            if {t.pk for t in tags} != set(locked.tags.values_list("pk", flat=True)):
+            before = sorted(locked.tags.values_list("slug", flat=True))
+            if sorted(t.slug for t in tags) != before:
                 fields.append("tags")
+                previous["tags"] = before
         if not fields:
             return claim
         _bump(locked, **changed)
         if "tags" in fields:
             locked.tags.set(tags)
-        _record(locked, EventKind.EDIT, actor, data={"fields": fields})
+        _record(
+            locked,
+            EventKind.EDIT,
+            actor,
+            data={"fields": sorted(fields), "previous": previous},
+        )
         if locked.status == Status.PUBLISHED:
             # Tags and claimant show on public pages.
             transaction.on_commit(purge_public_pages)
@@ -458,6 +488,8 @@ def get_or_create_article(
     try:
         with transaction.atomic():
             article.save()
+            if actor is not None:
+                _record(None, EventKind.CREATE, actor, subject=article)
             return article
     except IntegrityError:
         # A colleague saved the same link a moment ago: use theirs.
@@ -472,45 +504,134 @@ def add_appearance(
     quote: str = "",
     is_first: bool = False,
 ) -> Appearance:
+    """Say where the claim was made or repeated, before approval."""
     if actor is not None:
         _require(actor, "factcheck.add_appearance", _("You may not add appearances."))
-    quote = _validate(Appearance(), {"quote": quote})["quote"]
     with transaction.atomic():
-        Claim.objects.select_for_update().filter(pk=claim.pk).first()
-        if is_first:
-            claim.appearances.filter(is_first=True).update(is_first=False)
-        appearance, _created = Appearance.objects.update_or_create(
-            claim=claim,
-            article=article,
-            defaults={"quote": quote, "is_first": is_first},
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        _require_draft(locked)
+        return _appearance_added(
+            locked, actor=actor, article=article, quote=quote, is_first=is_first
         )
-        if not claim.appearances.filter(is_first=True).exists():
-            # The earliest known appearance is the first until someone says otherwise.
-            Appearance.objects.filter(pk=appearance.pk).update(is_first=True)
-            appearance.is_first = True
+
+
+def update_appearance(
+    appearance: Appearance, *, actor: AbstractBaseUser, **fields: Any
+) -> Appearance:
+    """Change an appearance's article, quote or first mark, before approval."""
+    _require(actor, "factcheck.change_appearance", _("You may not edit appearances."))
+    _only_appearance_fields(fields)
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=appearance.claim_id)
+        _require_draft(locked)
+        _appearance_changed(locked, appearance, actor=actor, **fields)
+    appearance.refresh_from_db()
     return appearance
 
 
 def remove_appearance(appearance: Appearance, *, actor: AbstractBaseUser) -> None:
     _require(actor, "factcheck.delete_appearance", _("You may not remove appearances."))
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().get(pk=appearance.claim_id)
-        appearance.delete()
-        # The claim keeps a first appearance while it has any appearance at all.
-        if not claim.appearances.filter(is_first=True).exists():
-            earliest = claim.appearances.order_by("article__published_on", "pk").first()
-            if earliest is not None:
-                Appearance.objects.filter(pk=earliest.pk).update(is_first=True)
+        locked = Claim.objects.select_for_update().get(pk=appearance.claim_id)
+        _require_draft(locked)
+        _appearance_removed(locked, appearance, actor=actor)
+
+
+# The writes themselves, shared by the draft-time services above and correct();
+# the caller holds the claim's row lock and has checked the status.
+
+
+def _only_appearance_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(APPEARANCE_FIELDS)
+    if unknown:
+        raise NotAllowed(
+            _("These fields cannot be written here: %(f)s.")
+            % {"f": ", ".join(sorted(unknown))}
+        )
+
+
+def _refuse_second_appearance_in(claim: Claim, article: Article, *, but=None) -> None:
+    if claim.appearances.filter(article=article).exclude(pk=but).exists():
+        raise GuardFailed(
+            _("This claim already has an appearance in “%(article)s”.")
+            % {"article": article}
+        )
+
+
+def _appearance_added(
+    claim: Claim, *, actor, article: Article, quote: str, is_first: bool
+) -> Appearance:
+    _refuse_second_appearance_in(claim, article)
+    appearance = Appearance(claim=claim, article=article)
+    quote = _validate(appearance, {"quote": quote})["quote"]
+    if is_first:
+        claim.appearances.filter(is_first=True).update(is_first=False)
+    appearance.is_first = is_first
+    appearance.save()
+    _keep_a_first_appearance(claim)
+    appearance.refresh_from_db(fields=["is_first"])
+    _record(
+        claim,
+        EventKind.CREATE,
+        actor,
+        subject=appearance,
+        data={"fields": list(APPEARANCE_FIELDS)},
+    )
+    return appearance
+
+
+def _appearance_changed(
+    claim: Claim, appearance: Appearance, *, actor, **fields: Any
+) -> None:
+    current = claim.appearances.get(pk=appearance.pk)
+    changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
+    if not changed:
+        return
+    previous = snapshot(current, changed)
+    if "article" in changed:
+        _refuse_second_appearance_in(claim, changed["article"], but=current.pk)
+    changed = _validate(current, changed)
+    if changed.get("is_first"):
+        claim.appearances.exclude(pk=current.pk).filter(is_first=True).update(
+            is_first=False
+        )
+    current.save(update_fields=list(changed))
+    _keep_a_first_appearance(claim)
+    _record(
+        claim,
+        EventKind.EDIT,
+        actor,
+        subject=current,
+        data={"fields": sorted(changed), "previous": previous},
+    )
+
+
+def _appearance_removed(claim: Claim, appearance: Appearance, *, actor) -> None:
+    current = claim.appearances.get(pk=appearance.pk)
+    previous = snapshot(current, APPEARANCE_FIELDS)
+    _record(
+        claim,
+        EventKind.DELETE,
+        actor,
+        subject=current,
+        data={"previous": previous},
+    )
+    current.delete()
+    _keep_a_first_appearance(claim)
+
+
+def _keep_a_first_appearance(claim: Claim) -> None:
+    """The earliest known appearance is the first until someone says otherwise."""
+    if claim.appearances.filter(is_first=True).exists():
+        return
+    earliest = claim.appearances.order_by(
+        F("article__published_on").asc(nulls_last=True), "pk"
+    ).first()
+    if earliest is not None:
+        Appearance.objects.filter(pk=earliest.pk).update(is_first=True)
 
 
 # --- Evidence ---------------------------------------------------------------------
-
-
-def _require_draft(claim: Claim) -> None:
-    if claim.status not in DRAFT_STATUSES:
-        raise GuardFailed(
-            _("Sources change only before approval; send the claim back to research.")
-        )
 
 
 def add_source(claim: Claim, *, actor: AbstractBaseUser, **fields: Any) -> Source:
@@ -524,6 +645,13 @@ def add_source(claim: Claim, *, actor: AbstractBaseUser, **fields: Any) -> Sourc
         source.full_clean(validate_constraints=False)
         source.save()
         outbox.record_archive_job(source, reason=ArchiveReason.ARCHIVE, actor=actor)
+        _record(
+            locked,
+            EventKind.CREATE,
+            actor,
+            subject=source,
+            data={"fields": sorted(fields)},
+        )
         return source
 
 
@@ -533,13 +661,23 @@ def update_source(source: Source, *, actor: AbstractBaseUser, **fields: Any) -> 
         locked = Claim.objects.select_for_update().get(pk=source.claim_id)
         _require_draft(locked)
         current = Source.objects.get(pk=source.pk)
-        previous_url = current.url
-        for name, value in fields.items():
+        changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
+        if not changed:
+            return source
+        previous = snapshot(current, changed)
+        for name, value in changed.items():
             setattr(current, name, value)
         current.full_clean(validate_constraints=False)
-        current.save(update_fields=list(fields))
-        if current.url != previous_url:
+        current.save(update_fields=list(changed))
+        if current.url != previous.get("url", current.url):
             _relink(current, actor=actor)
+        _record(
+            locked,
+            EventKind.EDIT,
+            actor,
+            subject=current,
+            data={"fields": sorted(changed), "previous": previous},
+        )
     source.refresh_from_db()
     return source
 
@@ -566,7 +704,15 @@ def remove_source(source: Source, *, actor: AbstractBaseUser) -> None:
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=source.claim_id)
         _require_draft(locked)
-        source.delete()
+        current = Source.objects.get(pk=source.pk)
+        _record(
+            locked,
+            EventKind.DELETE,
+            actor,
+            subject=current,
+            data={"previous": snapshot(current, SOURCE_FIELDS)},
+        )
+        current.delete()
 
 
 # --- The draft and the published record -------------------------------------------
@@ -641,6 +787,7 @@ def save_draft(
             changed["slug"] = _unique_slug(changed["slug"], exclude_pk=current.pk)
         if not changed:
             return current
+        previous = snapshot(current, changed)
         changed = _validate(current, changed)
         FactCheck.objects.filter(pk=current.pk).update(
             **changed, updated_at=timezone.now(), version=F("version") + 1
@@ -648,9 +795,25 @@ def save_draft(
         # Writing the draft makes you one of its authors (four eyes on approval),
         # whatever stage it is at.
         current.authors.add(actor)
-        _record(claim, EventKind.EDIT, actor, data={"factcheck": sorted(changed)})
+        _record(
+            claim,
+            EventKind.EDIT,
+            actor,
+            subject=current,
+            data={"factcheck": sorted(changed), "previous": previous},
+        )
     factcheck.refresh_from_db()
     return factcheck
+
+
+@dataclass(frozen=True)
+class AppearanceEdit:
+    """One change a correction makes to where a published claim appeared: add
+    (no `appearance`), change (`values`) or remove (`remove=True`) one."""
+
+    appearance: Appearance | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    remove: bool = False
 
 
 def correct(
@@ -660,21 +823,34 @@ def correct(
     kind: str,
     note: str,
     expected_version: int | None = None,
+    claim_changes: dict[str, Any] | None = None,
+    appearances: Iterable[AppearanceEdit] = (),
     **changes: Any,
 ) -> Correction:
-    """A dated public note on a published fact-check, with any change it explains."""
+    """A dated public note on a published fact-check, with any change it explains.
+
+    It may change the verdict (`changes`), what the claim says and who said it
+    (`claim_changes`) and where it appeared (`appearances`); the Correction keeps
+    every value it replaced. Sources are not changed after publication.
+    """
     _require(actor, CORRECT, _("Only editors issue corrections."))
     note = (note or "").strip()
     if not note:
         raise GuardFailed(_("A correction needs a public note saying what changed."))
     if kind not in CorrectionKind.values or kind == CorrectionKind.RETRACTION:
         raise GuardFailed(_("Retractions go through the workflow, not a correction."))
-    unknown = set(changes) - set(VERDICT_FIELDS) - {"headline"}
+    claim_changes = dict(claim_changes or {})
+    unknown = (set(changes) - set(VERDICT_FIELDS) - {"headline"}) | {
+        f"claim.{f}" for f in set(claim_changes) - set(CLAIM_RECORD_FIELDS)
+    }
     if unknown:
         raise NotAllowed(
             _("These fields cannot be corrected: %(f)s.")
             % {"f": ", ".join(sorted(unknown))}
         )
+    appearances = list(appearances)
+    for edit in appearances:
+        _only_appearance_fields(edit.values)
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=factcheck.claim_id)
         if claim.status != Status.PUBLISHED:
@@ -689,15 +865,28 @@ def correct(
                 )
             )
         changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
-        previous = {
-            k: (getattr(current, k).pk if k == "rating" else getattr(current, k))
-            for k in changed
-        }
+        previous = snapshot(current, changed)
         changed = _validate(current, changed)
+        claim_changed = {
+            k: v for k, v in claim_changes.items() if getattr(claim, k) != v
+        }
+        if claim_changed:
+            previous["claim"] = snapshot(claim, claim_changed)
+            claim_changed = _validate(claim, claim_changed)
+        replaced = [_appearance_before(claim, edit) for edit in appearances]
+        if any(replaced):
+            previous["appearances"] = [r for r in replaced if r]
         note = _validate(Correction(), {"note": note})["note"]
+        # Written before the changes: the database lets the published record
+        # change only in the transaction of its correction (migrations 0002 and
+        # 0010), and a correction is never updated afterwards.
         correction = Correction.objects.create(
             factcheck=current, kind=kind, note=note, previous=previous, created_by=actor
         )
+        if claim_changed:
+            _bump(claim, **claim_changed)
+        for edit in appearances:
+            _apply_appearance_edit(claim, edit, actor=actor)
         FactCheck.objects.filter(pk=current.pk).update(
             **changed, updated_at=timezone.now(), version=F("version") + 1
         )
@@ -706,7 +895,12 @@ def correct(
             EventKind.CORRECTION,
             actor,
             note=note,
-            data={"kind": kind, "fields": sorted(changed)},
+            subject=correction,
+            data={
+                "kind": kind,
+                "fields": sorted([*changed, *(f"claim.{f}" for f in claim_changed)]),
+                "previous": previous,
+            },
         )
         transaction.on_commit(purge_public_pages)
         outbox.notify_partners(
@@ -714,6 +908,37 @@ def correct(
         )
     factcheck.refresh_from_db()
     return correction
+
+
+def _appearance_before(claim: Claim, edit: AppearanceEdit) -> dict[str, Any]:
+    """What an appearance edit will replace, for the correction's record."""
+    if edit.appearance is None:
+        return {"added": snapshot(Appearance(**edit.values), edit.values)}
+    current = claim.appearances.get(pk=edit.appearance.pk)
+    if edit.remove:
+        return {
+            "removed": current.pk,
+            "previous": snapshot(current, APPEARANCE_FIELDS),
+        }
+    changed = [k for k, v in edit.values.items() if getattr(current, k) != v]
+    if not changed:
+        return {}
+    return {"changed": current.pk, "previous": snapshot(current, changed)}
+
+
+def _apply_appearance_edit(claim: Claim, edit: AppearanceEdit, *, actor) -> None:
+    if edit.appearance is None:
+        _appearance_added(
+            claim,
+            actor=actor,
+            article=edit.values["article"],
+            quote=edit.values.get("quote", ""),
+            is_first=edit.values.get("is_first", False),
+        )
+    elif edit.remove:
+        _appearance_removed(claim, edit.appearance, actor=actor)
+    else:
+        _appearance_changed(claim, edit.appearance, actor=actor, **edit.values)
 
 
 # --- Reference data ---------------------------------------------------------------
@@ -725,13 +950,43 @@ def save_reference(instance, *, actor: AbstractBaseUser) -> None:
     These have no editorial rule of their own, but published pages show them: the
     cached pages are refreshed once the change commits.
     """
+    model = type(instance)
     with transaction.atomic():
+        names = editable_fields(instance)
+        stored = (
+            model.objects.select_for_update().filter(pk=instance.pk).first()
+            if instance.pk is not None
+            else None
+        )
         instance.save()
+        if stored is None:
+            _record(None, EventKind.CREATE, actor, subject=instance)
+        else:
+            before, after = snapshot(stored, names), snapshot(instance, names)
+            changed = sorted(k for k in names if before[k] != after[k])
+            if changed:
+                _record(
+                    None,
+                    EventKind.EDIT,
+                    actor,
+                    subject=instance,
+                    data={
+                        "fields": changed,
+                        "previous": {k: before[k] for k in changed},
+                    },
+                )
         transaction.on_commit(purge_public_pages)
 
 
 def delete_reference(instance, *, actor: AbstractBaseUser) -> None:
     with transaction.atomic():
+        _record(
+            None,
+            EventKind.DELETE,
+            actor,
+            subject=instance,
+            data={"previous": snapshot(instance, editable_fields(instance))},
+        )
         instance.delete()
         transaction.on_commit(purge_public_pages)
 
@@ -747,7 +1002,15 @@ def issue_token(
     key = secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=hash_token_key(key))
     token.full_clean(validate_constraints=False)
-    token.save()
+    with transaction.atomic():
+        token.save()
+        _record(
+            None,
+            EventKind.CREATE,
+            actor,
+            subject=token,
+            data={"user": user.pk, "name": token.name, "prefix": token.prefix},
+        )
     return token, key
 
 
@@ -755,9 +1018,18 @@ def revoke_token(token: ApiToken, *, actor: AbstractBaseUser) -> None:
     _require(
         actor, "factcheck.change_apitoken", _("Only administrators revoke API keys.")
     )
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            _record(
+                None,
+                EventKind.REVOKE,
+                actor,
+                subject=token,
+                data={"previous": {"revoked_at": None}},
+            )
     token.refresh_from_db()
 
 

@@ -43,6 +43,7 @@ from factcheck.models import (
 )
 from factcheck.public.cache import purge as purge_public_pages
 from factcheck.services import outbox
+from factcheck.services.audit import snapshot
 from factcheck.services.desk import (
     Conflict,
     GuardFailed,
@@ -132,9 +133,19 @@ def rearchive(source: Source, *, actor: AbstractBaseUser) -> ArchiveJob:
     """
     _require(actor, RESEARCH, _("Only fact-checkers and editors re-archive sources."))
     with transaction.atomic():
-        return outbox.record_archive_job(
+        job = outbox.record_archive_job(
             source, reason=ArchiveReason.REARCHIVE, actor=actor
         )
+        # What the archive is compared against changes once it has run: the
+        # claim's history says who asked for that.
+        _record(
+            source.claim,
+            EventKind.REARCHIVE,
+            actor,
+            subject=source,
+            data={"job": job.pk, "previous": snapshot(source, ["archived_at"])},
+        )
+        return job
 
 
 def record_link_checks(
@@ -341,10 +352,24 @@ def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
         _("Only administrators send deliveries again."),
     )
     with transaction.atomic():
+        failed = (
+            Delivery.objects.select_for_update()
+            .filter(pk=delivery.pk, state=JobState.FAILED)
+            .first()
+        )
         sent = Delivery.objects.filter(pk=delivery.pk, state=JobState.FAILED).update(
             state=JobState.PENDING, attempts=0, run_after=timezone.now(), lease=""
         )
-        if not sent:
+        if sent:
+            previous = ("state", "attempts", "error", "finished_at")
+            _record(
+                None,
+                EventKind.REDELIVER,
+                actor,
+                subject=failed,
+                data={"previous": snapshot(failed, previous)},
+            )
+        else:
             # Waiting or running, it will be sent anyway; delivered, it was.
             raise GuardFailed(
                 _(

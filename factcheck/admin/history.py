@@ -1,0 +1,57 @@
+"""The audit trail as the admin shows it: on a claim's page, and on the History
+page of anything else a person writes (reference data, API keys, deliveries)."""
+
+import json
+
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext_lazy as _
+
+from factcheck.models import Event
+
+PREVIOUS_CHARS = 300
+
+
+def describe(event: Event) -> str:
+    """What a write touched, which fields, and what they said before."""
+    data = event.data or {}
+    thing = ""
+    if event.subject_type_id is not None:
+        model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
+        kind = capfirst(model._meta.verbose_name) if model else ""
+        thing = format_html("{} “{}”", kind, event.subject_name)
+    fields = data.get("fields") or data.get("factcheck") or []
+    changed = (
+        format_html(" · {} {}", _("changed:"), ", ".join(fields)) if fields else ""
+    )
+    previous = data.get("previous")
+    before = ""
+    if previous:
+        text = json.dumps(previous, ensure_ascii=False, sort_keys=True)
+        before = format_html(
+            ' · {} <span dir="auto">{}</span>',
+            _("before:"),
+            Truncator(text).chars(PREVIOUS_CHARS),
+        )
+    return format_html("{}{}{}", thing, changed, before) or "—"
+
+
+class EventHistory:
+    """The History page lists the thing's Events (who, what, when, the values
+    replaced) above Django's own log, whichever door wrote them: the admin, the
+    API or a command."""
+
+    object_history_template = "admin/factcheck/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        events = []
+        if obj is not None:
+            events = [
+                (event, describe(event))
+                for event in Event.objects.about(obj).select_related("actor")
+            ]
+        context = {**(extra_context or {}), "events": events}
+        return super().history_view(request, object_id, context)
