@@ -491,7 +491,8 @@ class ClaimViewSet(
         request=s.SourceSerializer,
         responses={201: s.SourceSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Every source of one claim at once, unpaginated; the schema must say so too.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def sources(self, request, pk=None):
         """The claim's evidence; sources are added only before approval."""
         claim = self.get_object()
