@@ -9,7 +9,7 @@ it is ("Trojan Source" style spoofing).
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -73,13 +73,42 @@ class CleanTextField(_CleanTextMixin, models.TextField):
     pass
 
 
-def validate_http_url(value: str) -> None:
-    if len(value) > URL_MAX_LENGTH:
-        raise ValidationError(
-            _("A link may be at most %(max)d characters long."),
-            code="too_long",
-            params={"max": URL_MAX_LENGTH},
+# Besides letters, digits and valid %XX escapes, what RFC 3986 lets a path, a query
+# or a fragment carry as it is. Whitespace and the characters validate_clean_text
+# refuses are left as typed, for the validators to refuse.
+URI_SAFE = "/?:@!$&'()*+,;=-._~%"
+LEFT_FOR_VALIDATORS = re.compile(r"(\s|" + FORBIDDEN_CHARS.pattern + ")")
+STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def as_uri(value: str) -> str:
+    """The link written as a URI (RFC 3986), the form every client can follow.
+
+    A link copied from a page or an address bar may be an IRI (Arabic letters in
+    its path, an Arabic domain) or carry characters no URI may contain (`"`, `<`,
+    `>`, `{`, a stray `%`). Each is percent-encoded as UTF-8, and the host written
+    in IDNA, as a browser does before it sends the request: the same page, and the
+    API's `format: uri` holds for every stored link. Raises ValueError when the
+    host has no IDNA spelling.
+    """
+    parts = urlsplit(value)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        host, colon, port = netloc.rpartition(":")
+        if not colon or not port.isdigit():
+            host, colon, port = netloc, "", ""
+        netloc = host.encode("idna").decode("ascii") + colon + port
+    path, query, fragment = (
+        "".join(
+            piece if LEFT_FOR_VALIDATORS.fullmatch(piece) else quote(piece, URI_SAFE)
+            for piece in LEFT_FOR_VALIDATORS.split(STRAY_PERCENT.sub("%25", part))
         )
+        for part in (parts.path, parts.query, parts.fragment)
+    )
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+def validate_http_url(value: str) -> None:
     # NUL and bidi controls are refused by validate_clean_text, which every
     # HttpURLField runs too; checking them here as well repeated the message.
     parts = urlsplit(value)
@@ -91,7 +120,22 @@ def validate_http_url(value: str) -> None:
         raise ValidationError(
             _("Links may not carry a user name or password."), code="credentials"
         )
-    URLValidator(schemes=["http", "https"])(value)
+    # Judged as it is stored (HttpURLField.to_python), whichever door it came by.
+    try:
+        uri = as_uri(value)
+    except (UnicodeError, ValueError):
+        raise ValidationError(
+            _("The site's name in this link is not a valid internet name."),
+            code="host",
+        ) from None
+    # Each Arabic letter takes six characters once encoded.
+    if len(uri) > URL_MAX_LENGTH:
+        raise ValidationError(
+            _("A link may be at most %(max)d characters long."),
+            code="too_long",
+            params={"max": URL_MAX_LENGTH},
+        )
+    URLValidator(schemes=["http", "https"])(uri)
 
 
 def validate_public_address(value: str) -> None:
@@ -143,6 +187,15 @@ class HttpURLField(_CleanTextMixin, models.URLField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", URL_MAX_LENGTH)
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return as_uri(value)
+        except (UnicodeError, ValueError):
+            return value  # left for validate_http_url to refuse with a message
 
     def formfield(self, **kwargs):
         # A plain text field in the form, so the model's validators are the single

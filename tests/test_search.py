@@ -2,9 +2,12 @@
 
 import pytest
 from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
 
-from factcheck.models import Claim, FactCheck, Language, Status
+from factcheck.models import Claim, FactCheck, Language, Priority, Status
 from tests import factories
+from tests.api import editor_api  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,195 @@ def test_it_needs_no_database_extension():
         extensions = [name for (name,) in cursor.fetchall()]
 
     assert extensions == ["plpgsql"]
+
+
+# --- One search, every door ----------------------------------------------------------
+#
+# The public site, the public API, the newsroom API's claim queue and the admin queue
+# all find, and rank, through the same QuerySet methods: the same word finds the same
+# fact-checks everywhere, in the same order.
+
+SITE_LIST = reverse("factcheck_list")
+API_FACTCHECKS = "/api/v1/factchecks/"
+API_CLAIMS = "/api/v1/claims/"
+QUEUE = reverse("admin:factcheck_claim_changelist")
+
+
+@pytest.fixture
+def published_factchecks():
+    """Three published fact-checks whose words are placed so that each search word
+    is in one field only: the claim's text, the headline, or the body."""
+    icc = factories.public_factcheck(
+        Language.ARABIC,
+        claim_fields={"text": ICC_AR},
+        headline="مذكرة توقيف بحق بوتين: صحيح",
+        summary="صحيح: صدرت المذكرة في آذار 2023.",
+        body="صدرت عن الدائرة التمهيدية الثانية.",
+    )
+    rome = factories.public_factcheck(
+        Language.ENGLISH,
+        claim_fields={"text": ROME_EN},
+        headline="Ankara and the ICC",
+        summary="True: Turkey never joined.",
+        body="It signed nothing and ratified nothing.",
+    )
+    # Published last, so newest first would put it first: ranking must not.
+    grain = factories.public_factcheck(
+        Language.ENGLISH,
+        claim_fields={"text": GRAIN_EN},
+        headline="The grain deal",
+        summary="True.",
+        body="Turkey brokered the talks in Istanbul.",
+    )
+    return {"icc": icc, "rome": rome, "grain": grain}
+
+
+def site_finds(client, rows: dict, words: str) -> list[str]:
+    response = client.get(SITE_LIST, {"q": words})
+    assert response.status_code == 200
+    names = {row.slug: name for name, row in rows.items()}
+    return [names[fc.slug] for fc in response.context["page"].object_list]
+
+
+def api_finds(client, rows: dict, words: str) -> list[str]:
+    response = client.get(API_FACTCHECKS, {"q": words})
+    assert response.status_code == 200
+    names = {row.slug: name for name, row in rows.items()}
+    body = response.json()
+    assert body["count"] == len(body["results"])
+    return [names[fc["slug"]] for fc in body["results"]]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("بوتين", ["icc"]),  # in the claim and the headline
+        ("اعتقال", ["icc"]),  # only in the claim's text, Arabic
+        ("توقيف", ["icc"]),  # only in the headline, Arabic
+        ("Statute", ["rome"]),  # only in the claim's text, English
+        ("statutes", ["rome"]),  # another inflection of it
+        ("Ankara", ["rome"]),  # only in the headline, English
+        ("Istanbul", ["grain"]),  # only in the body
+        # In the claim and the summary of one, only the body of the newer one:
+        # best match first, on both doors.
+        ("Turkey", ["rome", "grain"]),
+        ("wheat exports", []),
+    ],
+)
+def test_it_finds_the_same_fact_checks_in_the_same_order_on_the_site_and_in_the_api(
+    client, published_factchecks, words, expected
+):
+    assert site_finds(client, published_factchecks, words) == expected
+    assert api_finds(APIClient(), published_factchecks, words) == expected
+
+
+def test_it_ranks_the_api_by_the_search_unless_an_order_is_asked_for(
+    published_factchecks,
+):
+    ordered = APIClient().get(
+        API_FACTCHECKS, {"q": "Turkey", "ordering": "-published_at"}
+    )
+    slugs = [fc["slug"] for fc in ordered.json()["results"]]
+    assert slugs == [
+        published_factchecks["grain"].slug,
+        published_factchecks["rome"].slug,
+    ]
+
+
+@pytest.fixture
+def desk_claims():
+    """Claims in the queue: one found by its text, one by its draft's headline."""
+    icc = factories.claim(text=ICC_AR, language=Language.ARABIC)
+    rome = factories.claim_at(Status.IN_RESEARCH, text=ROME_EN)
+    FactCheck.objects.filter(claim=rome).update(
+        headline="Ankara and the ICC", summary="Turkey never joined.", body=""
+    )
+    # Urgent, so the queue's own order would list it first: ranking must not.
+    grain = factories.claim(
+        text="Turkey brokered the grain deal",
+        language=Language.ENGLISH,
+        priority=Priority.URGENT,
+    )
+    return {"icc": icc, "rome": rome, "grain": grain}
+
+
+def queue_finds(client, rows: dict, words: str) -> list[str]:
+    response = client.get(QUEUE, {"q": words})
+    assert response.status_code == 200
+    names = {row.pk: name for name, row in rows.items()}
+    return [names[claim.pk] for claim in response.context["cl"].result_list]
+
+
+def newsroom_finds(client, rows: dict, words: str) -> list[str]:
+    response = client.get(API_CLAIMS, {"q": words})
+    assert response.status_code == 200
+    names = {row.pk: name for name, row in rows.items()}
+    return [names[claim["id"]] for claim in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("اعتقال", ["icc"]),  # a word of the claim's text, Arabic
+        ("الجنائيه", ["icc"]),  # the same with a final ha for ta marbuta
+        ("Statute", ["rome"]),  # a word of the claim's text, English
+        ("Ankara", ["rome"]),  # only in the draft's headline
+        # In the claim and the draft's summary of one, only the text of the
+        # urgent one: best match first, on both doors.
+        ("Turkey", ["rome", "grain"]),
+        ("wheat exports", []),
+    ],
+)
+def test_it_finds_the_same_claims_in_the_admin_queue_and_the_newsroom_api(
+    client,
+    editor,
+    editor_api,  # noqa: F811
+    desk_claims,
+    words,
+    expected,
+):
+    client.force_login(editor)
+    assert queue_finds(client, desk_claims, words) == expected
+    assert newsroom_finds(editor_api, desk_claims, words) == expected
+
+
+def test_it_still_finds_a_claim_by_its_number_in_the_admin_queue(
+    client, editor, desk_claims
+):
+    client.force_login(editor)
+    number = str(desk_claims["rome"].pk)
+    assert queue_finds(client, desk_claims, number) == ["rome"]
+
+
+def test_it_searches_each_door_in_a_fixed_number_of_queries(
+    client,
+    editor,
+    editor_api,  # noqa: F811
+    django_assert_num_queries,
+):
+    for n in range(3):
+        factories.public_factcheck(
+            Language.ENGLISH, claim_fields={"text": f"{ROME_EN} {n}"}, sources=2
+        )
+        factories.claim(text=f"{GRAIN_AR} {n}")
+    client.force_login(editor)
+    client.get(QUEUE)  # warm the session and content-type caches
+    editor_api.get(API_CLAIMS)
+    client.get(SITE_LIST)  # and the site's filter choices
+
+    # One page of results with its total (see test_public_pages.py).
+    with django_assert_num_queries(1):
+        assert client.get(SITE_LIST, {"q": "Rome"}).context["page"].paginator.count
+    # The public list's queries (see test_api_public.py).
+    with django_assert_num_queries(PINNED_PUBLIC_LIST_QUERIES):
+        assert APIClient().get(API_FACTCHECKS, {"q": "Rome"}).json()["count"] == 3
+    # The newsroom queue's (see test_api_newsroom.py).
+    with django_assert_num_queries(PINNED_NEWSROOM_QUEUE_QUERIES):
+        assert editor_api.get(API_CLAIMS, {"q": "الحبوب"}).json()["count"] == 3
+    with django_assert_num_queries(PINNED_ADMIN_QUEUE_QUERIES):
+        assert client.get(QUEUE, {"q": "الحبوب"}).context["cl"].result_count == 3
+
+
+PINNED_PUBLIC_LIST_QUERIES = 9
+PINNED_NEWSROOM_QUEUE_QUERIES = 7
+PINNED_ADMIN_QUEUE_QUERIES = 8

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
@@ -53,6 +54,17 @@ from factcheck.models import (
 from factcheck.public.context import direction
 
 # --- Queue filters -------------------------------------------------------------------
+
+
+class QueueChangeList(ChangeList):
+    """The queue; a search of it ranks best match first, as every other door's
+    search does (Claim.objects.search), and the queue's own order breaks ties."""
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        if "rank" in queryset.query.annotations and ORDER_VAR not in self.params:
+            return ["-rank", *ordering]
+        return ordering
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -383,6 +395,9 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["is_closed", "-priority", "created_at", "pk"]
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

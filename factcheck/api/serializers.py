@@ -57,7 +57,7 @@ class PublicAppearanceSerializer(serializers.ModelSerializer):
     url = serializers.URLField(source="article.url")
     title = serializers.CharField(source="article.title")
     outlet = serializers.CharField(source="article.outlet.name")
-    published_on = serializers.DateField(source="article.published_on")
+    published_on = serializers.DateField(source="article.published_on", allow_null=True)
 
     class Meta:
         model = Appearance

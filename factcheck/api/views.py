@@ -182,7 +182,18 @@ class FactCheckFilter(filters.FilterSet):
         return with_tag(queryset, value)
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
+        return queryset.search(value.strip()) if value.strip() else queryset
+
+
+class RankedOrdering(OrderingFilter):
+    """The client's `?ordering=` if it asks for one; else a search's ranking, the
+    same as the site's; else the view's own order."""
+
+    def get_ordering(self, request, queryset, view):
+        ranked = "rank" in queryset.query.annotations
+        if ranked and self.ordering_param not in request.query_params:
+            return None
+        return super().get_ordering(request, queryset, view)
 
 
 class PublicFactCheckViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
@@ -192,7 +203,7 @@ class PublicFactCheckViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet)
     lookup_field = "slug"
     lookup_value_regex = r"[^/]+"
     filterset_class = FactCheckFilter
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [filters.DjangoFilterBackend, RankedOrdering]
     ordering_fields = ["published_at", "updated_at"]
     ordering = ["-published_at", "-pk"]
 
@@ -345,7 +356,7 @@ class ClaimFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
+        return queryset.search(value.strip()) if value.strip() else queryset
 
     def filter_unassigned(self, queryset, name, value):
         return queryset.filter(assignee__isnull=value == "true")
@@ -476,7 +487,8 @@ class ClaimViewSet(
         request=s.SourceSerializer,
         responses={201: s.SourceSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Every source of one claim at once, unpaginated; the schema must say so too.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def sources(self, request, pk=None):
         """The claim's evidence; sources are added only before approval."""
         claim = self.get_object()

@@ -141,6 +141,43 @@ def search_query(text: str) -> SearchQuery:
     ) | SearchQuery(text, config="english", search_type="websearch")
 
 
+# The desk's one search. The site, the public API, the newsroom API and the admin
+# queue all call Claim.objects.search() or FactCheck.objects.search(), which find
+# and rank a claim and its fact-check as one: the same words find the same rows, in
+# the same order, through every door.
+
+
+def matched_claims(query: SearchQuery) -> models.QuerySet:
+    """Ids of the claims a search finds: by the claim as it was made, or by its
+    fact-check's headline, summary or body.
+
+    Each side is found through its own GIN index and the two sets of ids are
+    united; an OR across the join would test every row's vectors instead.
+    """
+    return (
+        Claim.objects.filter(search=query)
+        .order_by()
+        .values("pk")
+        .union(FactCheck.objects.filter(search=query).order_by().values("claim_id"))
+    )
+
+
+def search_rank(query: SearchQuery, *, claim: str, factcheck: str):
+    """How well a claim and its fact-check match, the same from either side: the
+    claim's text plus the fact-check's headline and summary (FactCheck's
+    `headline_search` says why not the body). A claim with no draft yet ranks by
+    its text alone."""
+    return SearchRank(models.F(claim), query) + Coalesce(
+        SearchRank(models.F(factcheck), query), models.Value(0.0)
+    )
+
+
+def ranked(queryset: models.QuerySet, rank) -> models.QuerySet:
+    """Best match first; ties keep the order the caller's QuerySet had."""
+    then = queryset.query.order_by or queryset.model._meta.ordering
+    return queryset.annotate(rank=rank).order_by("-rank", *then)
+
+
 def clean_text_constraint(
     model_name: str, *fields: str
 ) -> list[models.CheckConstraint]:
@@ -335,7 +372,12 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def search(self, text: str):
-        return self.filter(search=search_query(text))
+        """Claims found by the desk's one search (see matched_claims), best first."""
+        query = search_query(text)
+        return ranked(
+            self.filter(pk__in=matched_claims(query)),
+            search_rank(query, claim="search", factcheck="factcheck__headline_search"),
+        )
 
     def similar_to(self, claim: "Claim", limit: int = 5):
         """Earlier claims sharing words with this one, best match first.
@@ -689,7 +731,13 @@ class FactCheckQuerySet(models.QuerySet):
         )
 
     def search(self, text: str):
-        return self.filter(search=search_query(text))
+        """Fact-checks found by the desk's one search (see matched_claims), best
+        first."""
+        query = search_query(text)
+        return ranked(
+            self.filter(claim_id__in=matched_claims(query)),
+            search_rank(query, claim="claim__search", factcheck="headline_search"),
+        )
 
 
 class FactCheck(models.Model):

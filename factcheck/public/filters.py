@@ -10,10 +10,9 @@ import html
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -21,12 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from factcheck.models import (
     Claimant,
-    FactCheck,
     Language,
     Rating,
     Tag,
     having_published_factchecks,
-    search_query,
     with_tag,
 )
 from factcheck.public.cache import PAGE_SECONDS, generation
@@ -201,25 +198,4 @@ class FactCheckFilters(forms.Form):
         if data.get("tag"):
             factchecks = with_tag(factchecks, data["tag"])
         text = data.get("q", "").strip()
-        if not text:
-            return factchecks
-        # The fact-check's own words, or the claim as it was made. Each side is
-        # found through its own GIN index and the two sets of ids are united; an
-        # OR across the join would test every published row's vectors instead.
-        query = search_query(text)
-        matching = (
-            FactCheck.objects.filter(search=query)
-            .order_by()
-            .values("pk")
-            .union(
-                FactCheck.objects.filter(claim__search=query).order_by().values("pk")
-            )
-        )
-        return (
-            factchecks.filter(pk__in=matching)
-            .annotate(
-                rank=SearchRank(F("headline_search"), query)
-                + SearchRank(F("claim__search"), query)
-            )
-            .order_by("-rank", "-published_at", "-pk")
-        )
+        return factchecks.search(text) if text else factchecks
