@@ -65,9 +65,8 @@ def listed(response) -> list[int]:
 def a_source(link_status: str = LinkStatus.ARCHIVED, **fields) -> Source:
     claim = factories.claim(Status.PUBLISHED)
     with factories.assembling(claim):
-        source = factories.source(
-            claim, url=f"https://evidence.example/{next(_n)}", **fields
-        )
+        fields.setdefault("url", f"https://evidence.example/{next(_n)}")
+        source = factories.source(claim, **fields)
     Source.objects.filter(pk=source.pk).update(
         link_status=link_status, link_status_since=timezone.now()
     )
@@ -189,8 +188,7 @@ def test_it_finds_broken_or_changed_sources_in_one_filter_choice(client, editor)
 
 def test_it_searches_sources_by_title_and_link(client, editor):
     icc = a_source(title="The States Parties to the Rome Statute")
-    un = a_source(title="Black Sea Grain Initiative")
-    Source.objects.filter(pk=un.pk).update(url="https://www.un.org/en/grain")
+    un = a_source(title="Black Sea Grain Initiative", url="https://www.un.org/en/grain")
     client.force_login(editor)
 
     assert listed(client.get(SOURCES, {"q": "Rome Statute"})) == [icc.pk]
