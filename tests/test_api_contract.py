@@ -85,7 +85,7 @@ def keep_the_test_transaction():
 # Enough examples to reach every parameter and status, few enough for CI: the three
 # clients' runs over every operation take about two minutes on two cores.
 EXAMPLES = settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
