@@ -222,6 +222,10 @@ def _check_url(url: str, allow_loopback: bool) -> None:
         raise Refused(f"scheme not allowed: {parts.scheme!r}")
     if not parts.hostname:
         raise Refused("URL has no host")
+    # Refused by name, as the link fields refuse it: whether a resolver answers
+    # "*.localhost" at all depends on the machine, and no answer would be retried.
+    if addresses.names_this_machine(parts.hostname):
+        raise Refused(f"{parts.hostname!r} is this machine")
     if parts.username is not None or parts.password is not None:
         raise Refused("credentials in URLs are not sent")
     testing_loopback = allow_loopback and parts.hostname == str(TEST_LOOPBACK)

@@ -18,6 +18,7 @@ REFUSED = [
     "http://127.0.0.1/",
     "http://127.0.0.2/",
     "http://localhost/",
+    "http://partner.localhost./",
     "http://[::1]/",
     "http://[::ffff:127.0.0.1]/",  # IPv4-mapped
     "http://[::127.0.0.1]/",  # IPv4-compatible
