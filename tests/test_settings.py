@@ -121,7 +121,9 @@ def test_it_imports_the_settings_without_starting_or_writing_anything(tmp_path):
     shutil.copytree(
         settings.BASE_DIR,
         checkout,
-        ignore=shutil.ignore_patterns(".venv", ".data", ".git", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".lock-tools", ".data", ".git", "__pycache__", "staticfiles"
+        ),
     )
     before = sorted(checkout.rglob("*"))
 
