@@ -3,6 +3,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from factcheck.roles import may_work_at_desk
+
 
 class SelectionChecked:
     """An action runs only on a selection of real ids.
@@ -28,8 +30,6 @@ class SelectionChecked:
                 )
                 return None  # the changelist again, with the message
         return super().response_action(request, queryset)
-
-from factcheck.roles import may_work_at_desk
 
 
 class NewsroomAdminSite(admin.AdminSite):
