@@ -1,0 +1,218 @@
+"""Check-worthiness scorers: one interface, a rule-based and a trained one.
+
+`Scorer.score(texts)` gives every sentence a score in 0..1 and the reasons a
+person can read. `RuleScorer` weighs hand-written cues (see `rules`). The
+`TrainedScorer` is a logistic regression per language over word and character
+TF-IDF n-grams plus the same cues as features, so its reasons are the cues
+that fired; it trains from (text, label, decided_at) rows, the editors'
+decisions or a seed file, and travels as bytes with a version string.
+
+`train_and_maybe_replace` is the desk's rule for a new model: train on the
+older decisions, and replace the current scorer only if the candidate ranks
+the most recent ones (a time-split hold-out) at least as well, by average
+precision; the model kept is then refit on every row.
+
+Measured on ../shared/data/checkthat2024 (python manage.py
+evaluate_checkworthiness DEV --train TRAIN --language L):
+see README "Claim intake" and the report of issue 15 for the figures.
+"""
+
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import joblib
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from .language import ARABIC, normalise_arabic
+from .rules import ALL_CODES, cue_codes, rule_score
+
+FEATURES_VERSION = "tfidf-cues-lr-1"
+HOLDOUT_SHARE = 0.2
+MIN_HOLDOUT = 20
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A labelled sentence: an editor's decision, or a seed file's row."""
+
+    text: str
+    label: bool
+    decided_at: datetime | int  # anything that orders the rows in time
+
+
+class Scorer(Protocol):
+    language: str
+    version: str
+
+    def score(self, texts: Sequence[str]) -> list[Scored]: ...
+
+
+class RuleScorer:
+    def __init__(self, language: str):
+        self.language = language
+        self.version = f"rules-{language}-1"
+
+    def score(self, texts: Sequence[str]) -> list[Scored]:
+        return [Scored(*rule_score(text, self.language)) for text in texts]
+
+
+class TrainedScorer:
+    def __init__(self, language: str, pipeline: Pipeline, version: str):
+        self.language = language
+        self.pipeline = pipeline
+        self.version = version
+
+    @classmethod
+    def train(cls, language: str, rows: Sequence[Decision]) -> "TrainedScorer":
+        labels = [row.label for row in rows]
+        if len(set(labels)) < 2:
+            raise ValueError("training needs both check-worthy and other sentences")
+        pipeline = _pipeline(language)
+        pipeline.fit([row.text for row in rows], labels)
+        return cls(language, pipeline, _version(language, rows))
+
+    def score(self, texts: Sequence[str]) -> list[Scored]:
+        if not texts:
+            return []
+        scores = self.pipeline.predict_proba(list(texts))[:, 1]
+        return [
+            Scored(float(score), cue_codes(text, self.language))
+            for score, text in zip(scores, texts, strict=True)
+        ]
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        joblib.dump(
+            {
+                "language": self.language,
+                "version": self.version,
+                "pipeline": self.pipeline,
+            },
+            buffer,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "TrainedScorer":
+        # Unpickling runs code: only ever load bytes this desk wrote itself.
+        saved = joblib.load(io.BytesIO(data))
+        return cls(saved["language"], saved["pipeline"], saved["version"])
+
+
+@dataclass(frozen=True)
+class Replacement:
+    replaced: bool
+    scorer: Scorer
+    candidate_ap: float | None
+    current_ap: float | None
+    holdout_size: int
+
+
+def train_and_maybe_replace(
+    current: Scorer, rows: Sequence[Decision], *, language: str
+) -> Replacement:
+    """Train a candidate on older rows; keep it only if it ranks newer ones as well.
+
+    The hold-out is the most recent fifth of the rows (at least MIN_HOLDOUT):
+    what a desk wants is a model that ranks next month's sentences, and the
+    latest decisions are the nearest thing to them. A hold-out of one class
+    cannot be ranked, so it proves nothing and the current scorer stays.
+    """
+    ordered = sorted(rows, key=lambda row: row.decided_at)
+    holdout_size = max(MIN_HOLDOUT, int(len(ordered) * HOLDOUT_SHARE))
+    older, newer = ordered[:-holdout_size], ordered[-holdout_size:]
+    newer_labels = [row.label for row in newer]
+    if len(ordered) <= holdout_size or len(set(newer_labels)) < 2:
+        return Replacement(False, current, None, None, len(newer))
+    if len({row.label for row in older}) < 2:
+        return Replacement(False, current, None, None, len(newer))
+    texts = [row.text for row in newer]
+    candidate = TrainedScorer.train(language, older)
+    candidate_ap = _average_precision(candidate, texts, newer_labels)
+    current_ap = _average_precision(current, texts, newer_labels)
+    if candidate_ap < current_ap:
+        return Replacement(False, current, candidate_ap, current_ap, len(newer))
+    final = TrainedScorer.train(language, ordered)
+    return Replacement(True, final, candidate_ap, current_ap, len(newer))
+
+
+def _average_precision(scorer: Scorer, texts: list[str], labels: list[bool]) -> float:
+    scores = [scored.score for scored in scorer.score(texts)]
+    return float(average_precision_score(labels, scores))
+
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@\w+")
+_NUMBER = re.compile(r"[0-9\u0660-\u0669]+(?:[.,٫][0-9\u0660-\u0669]+)*")
+
+
+def prepare_arabic(text: str) -> str:
+    text = _URL.sub(" رابط ", text)
+    text = _MENTION.sub(" حساب ", text)
+    text = text.replace("#", " ").replace("_", " ")
+    return _NUMBER.sub(" 0 ", normalise_arabic(text))
+
+
+def prepare_english(text: str) -> str:
+    text = _URL.sub(" URL ", text)
+    return _NUMBER.sub(" 0 ", text.lower())
+
+
+def cue_features(texts, language):
+    return np.array([_cue_vector(text, language) for text in texts], dtype=float)
+
+
+def _cue_vector(text: str, language: str) -> list[float]:
+    codes = cue_codes(text, language)
+    return [1.0 if code in codes else 0.0 for code in ALL_CODES]
+
+
+def _pipeline(language: str) -> Pipeline:
+    prepare = prepare_arabic if language == ARABIC else prepare_english
+    words = TfidfVectorizer(
+        preprocessor=prepare, ngram_range=(1, 2), min_df=2, sublinear_tf=True
+    )
+    chars = TfidfVectorizer(
+        preprocessor=prepare,
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=3,
+        sublinear_tf=True,
+        max_features=100_000,
+    )
+    cues = FunctionTransformer(cue_features, kw_args={"language": language})
+    return Pipeline(
+        [
+            (
+                "features",
+                FeatureUnion([("words", words), ("chars", chars), ("cues", cues)]),
+            ),
+            (
+                "model",
+                LogisticRegression(C=0.3, class_weight="balanced", max_iter=2000),
+            ),
+        ]
+    )
+
+
+def _version(language: str, rows: Sequence[Decision]) -> str:
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(f"{int(row.label)}\t{row.text}\n".encode())
+    return f"{language}-{FEATURES_VERSION}-n{len(rows)}-{digest.hexdigest()[:10]}"
