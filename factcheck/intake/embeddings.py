@@ -22,6 +22,7 @@ USE is the default: FIGURES.
 """
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from typing import Protocol
@@ -94,4 +95,38 @@ def get_embedder() -> Embedder:
 
 @cache
 def _build(path: str) -> Embedder:
-    return import_string(path)()
+    return Remembering(import_string(path)())
+
+
+class Remembering:
+    """An embedder that keeps the vectors of the texts it embedded last.
+
+    Processing an article embeds each sentence twice, for the Arabic scorer's
+    features and for matching; remembering the last few thousand texts halves
+    the work of the slowest step.
+    """
+
+    def __init__(self, embedder: Embedder, size: int = 4096):
+        self.embedder = embedder
+        self.name = embedder.name
+        self.dimensions = embedder.dimensions
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        # One caller at a time: the models serialise their work anyway.
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if missing:
+                fresh = self.embedder.embed(missing)
+                self._vectors.update(zip(missing, fresh, strict=True))
+            vectors = np.stack([self._vectors[t] for t in texts])
+            for text in texts:
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return vectors
