@@ -103,7 +103,7 @@ def test_it_versions_a_model_by_its_language_recipe_and_training_rows():
     again = TrainedScorer.train("en", english_rows(40)).version
     other = TrainedScorer.train("en", english_rows(42)).version
     assert first == again != other
-    assert first.startswith("en-tfidf-cues-lr-1-n40-")
+    assert first.startswith("en-words-cues-lr-1-n40-")
 
 
 def test_it_refuses_to_train_on_one_class():

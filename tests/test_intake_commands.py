@@ -44,7 +44,7 @@ def test_it_evaluates_a_model_trained_on_another_file(tmp_path):
     dev = english_tsv(tmp_path / "dev.tsv", 20, start=100)
     result = run("evaluate_checkworthiness", dev, "--train", train)
     assert result["roc_auc"] == 1.0
-    assert result["scorer"].startswith("en-tfidf-cues-lr-1-n40-")
+    assert result["scorer"].startswith("en-words-cues-lr-1-n40-")
 
 
 def test_it_reads_the_text_of_arabic_files_from_the_third_column(tmp_path):
