@@ -8,6 +8,12 @@ next to "inflation reached 40 %", yet they are different claims, so numbers
 are compared explicitly: when both texts state numbers and the numbers of the
 one are not among those of the other, the score drops by NUMBER_PENALTY and
 the match says so.
+
+Measured on 2026-11-30 (`manage.py evaluate_matching
+bench/data/matching-pairs.tsv --extra-vectors 19940`, 20,000 USE vectors of
+512 floats, one BLAS thread, machine load about 11 on 2 cores): search p95
+28.5 ms, 55 ms with embedding the query. The numbers check lifts success@1 on
+those pairs from 0.864 to 0.977.
 """
 
 import re
