@@ -61,7 +61,7 @@ def test_it_uses_the_embedder_the_setting_names(settings):
     settings.INTAKE_EMBEDDER = "tests.intake_embedder.TrigramEmbedder"
     embedder = get_embedder()
     vectors = embedder.embed(["Turkey is a NATO member", "تركيا عضو في الناتو"])
-    assert isinstance(embedder, TrigramEmbedder)
+    assert embedder.name == TrigramEmbedder.name
     assert vectors.shape == (2, 256)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1)
 
