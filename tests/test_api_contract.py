@@ -158,6 +158,9 @@ def newsroom(db, unthrottled, editor, fact_checker, administrator):
         "fact_checker": bearer(
             services.issue_token(fact_checker, actor=administrator, name="c")
         ),
+        "administrator": bearer(
+            services.issue_token(administrator, actor=administrator, name="c")
+        ),
         "rows": existing_rows(),
     }
 
@@ -215,6 +218,15 @@ def test_it_keeps_its_contract_for_an_editor_key(case, newsroom):
 def test_it_keeps_its_contract_for_a_fact_checker_key(case, newsroom):
     aim_at_the_newsroom(case, newsroom["rows"])
     case.call_and_validate(headers=newsroom["fact_checker"], checks=CHECKS)
+
+
+@fuzzed.parametrize()
+@EXAMPLES
+def test_it_keeps_its_contract_for_an_administrator_key(case, newsroom):
+    # Administrators manage accounts, not the desk's work: the newsroom's
+    # operations refuse this key, and the refusals must be the documented ones.
+    aim_at_the_newsroom(case, newsroom["rows"])
+    case.call_and_validate(headers=newsroom["administrator"], checks=CHECKS)
 
 
 # --- What a generator reaches only by luck -----------------------------------------

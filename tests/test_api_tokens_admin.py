@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from factcheck import services
 from factcheck.models import ApiToken
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,14 @@ def test_it_keeps_newsroom_roles_out_of_key_management(client, request, persona)
     assert client.get(LIST).status_code == 403
     assert client.post(ADD, {"user": 1, "name": "x"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_it_refuses_an_administrator_a_key_for_the_operators_account(administrator):
+    operator = factories.user("operator", is_staff=True, is_superuser=True)
+
+    with pytest.raises(services.NotAllowed, match="superuser"):
+        services.issue_token(operator, actor=administrator, name="escalation")
+
+    assert not ApiToken.objects.filter(user=operator).exists()
+    _token, key = services.issue_token(operator, actor=operator, name="own key")
+    assert key

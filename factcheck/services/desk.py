@@ -999,6 +999,12 @@ def issue_token(
 ) -> tuple[ApiToken, str]:
     """A new key for `user`; the plain key is returned once and never stored."""
     _require(actor, "factcheck.add_apitoken", _("Only administrators issue API keys."))
+    if user.is_superuser and not actor.is_superuser:
+        # A key acts as its user: one for the operator's account would hand an
+        # administrator the powers that only the operator holds.
+        raise NotAllowed(
+            _("Only the operator (a superuser) issues keys for a superuser.")
+        )
     key = secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=hash_token_key(key))
     token.full_clean(validate_constraints=False)
