@@ -207,7 +207,9 @@ def test_it_stores_a_claim_and_draft_of_distinct_words_at_the_maximum(
     assert FactCheck.objects.search(draft.body.split()[-2]).get() == draft
     submitted.refresh_from_db()
     assert len(submitted.text) == CLAIM_MAX_LENGTH
-    assert Claim.objects.search(submitted.text.split()[-2]).get() == submitted
+    # The draft above is made of the same words, and search finds a claim by its
+    # draft's words too: the claim must be among what the word finds.
+    assert submitted in Claim.objects.search(submitted.text.split()[-2])
 
 
 @pytest.mark.parametrize(
