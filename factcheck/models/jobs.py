@@ -181,26 +181,6 @@ class Subscriber(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def every(self) -> datetime.timedelta | None:
-        """How often beat sends it; None once it has left the schedule."""
-        entry = settings.CELERY_BEAT_SCHEDULE.get(self.name)
-        return datetime.timedelta(seconds=entry["schedule"]) if entry else None
-
-    def is_late(self, now: datetime.datetime) -> bool:
-        every = self.every
-        return every is not None and (
-            now - self.last_sent_at > LATE_AFTER_INTERVALS * every
-        )
-
-    def worker_is_late(self, now: datetime.datetime) -> bool:
-        """The heartbeat sent but not run in time: no worker takes the jobs."""
-        every = self.every
-        if self.name != HEARTBEAT or every is None:
-            return False
-        since = self.last_run_at or self.last_sent_at
-        return now - since > LATE_AFTER_INTERVALS * every
-
 
 class Delivery(Job):
     """One event sent to one subscriber, recorded with the event it reports."""
