@@ -14,6 +14,8 @@ from django.conf import settings
 
 from bench.database import drop_database
 
+pytestmark = pytest.mark.bench
+
 PAGES = {
     "home",
     "factcheck_list",

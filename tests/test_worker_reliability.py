@@ -46,7 +46,10 @@ from factcheck.models import (
 from newsroom.celery import app as celery_app
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.workers,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379"
 # Nothing listens on port 1: connections are refused at once, like a broker that
