@@ -34,6 +34,7 @@ from factcheck.admin.common import (
     status_badge,
 )
 from factcheck.admin.history import describe
+from factcheck.bidi import direction
 from factcheck.models import (
     CORRECT,
     NOTE_REQUIRED,
@@ -51,7 +52,6 @@ from factcheck.models import (
     Tag,
     with_tag,
 )
-from factcheck.public.context import direction
 
 # --- Queue filters -------------------------------------------------------------------
 

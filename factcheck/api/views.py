@@ -42,7 +42,8 @@ from factcheck.models import (
     having_published_factchecks,
     with_tag,
 )
-from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of, generation
+from factcheck.pagecache import generation
+from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of
 
 # --- Public ------------------------------------------------------------------------
 

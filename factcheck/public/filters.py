@@ -26,7 +26,8 @@ from factcheck.models import (
     having_published_factchecks,
     with_tag,
 )
-from factcheck.public.cache import PAGE_SECONDS, generation
+from factcheck.pagecache import generation
+from factcheck.public.cache import PAGE_SECONDS
 
 OFFERED_SHAPE = 1
 

@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from factcheck.bidi import direction
 from factcheck.claimreview import claim_review_json
 from factcheck.models import (
     Claimant,
@@ -34,8 +35,9 @@ from factcheck.models import (
     Status,
     Tag,
 )
-from factcheck.public.cache import PAGE_SECONDS, cached_public, generation
-from factcheck.public.context import direction, home_links
+from factcheck.pagecache import generation
+from factcheck.public.cache import PAGE_SECONDS, cached_public
+from factcheck.public.context import home_links
 from factcheck.public.filters import FactCheckFilters
 
 LATEST = 10

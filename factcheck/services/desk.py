@@ -40,7 +40,7 @@ from factcheck.models import (
     Status,
     WebhookEvent,
 )
-from factcheck.public.cache import purge as purge_public_pages
+from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services import outbox
 from factcheck.services.audit import editable_fields, snapshot
 from factcheck.services.audit import record as _record

@@ -40,8 +40,9 @@ from factcheck.models import (
     SourceArchive,
     Status,
     Subscriber,
+    sources_needing_link_check,
 )
-from factcheck.public.cache import purge as purge_public_pages
+from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services import outbox
 from factcheck.services.audit import snapshot
 from factcheck.services.desk import (
@@ -153,7 +154,7 @@ def record_link_checks(
 ) -> int:
     """Record a check of each published source not checked for a week."""
     now = now or timezone.now()
-    sources = Source.objects.needing_link_check(checked_before=now - LINK_CHECK_EVERY)
+    sources = sources_needing_link_check(checked_before=now - LINK_CHECK_EVERY)
     with transaction.atomic():
         jobs = ArchiveJob.objects.bulk_create(
             ArchiveJob(source=source, url=source.url, reason=ArchiveReason.CHECK)
@@ -161,7 +162,7 @@ def record_link_checks(
         )
         for job in jobs:
             transaction.on_commit(
-                partial(outbox.enqueue, "archive_source", ArchiveJob, job.pk)
+                partial(outbox.enqueue, outbox.ARCHIVE_SOURCE, ArchiveJob, job.pk)
             )
     return len(jobs)
 
@@ -378,7 +379,7 @@ def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
                 )
             )
         transaction.on_commit(
-            partial(outbox.enqueue, "deliver_webhook", Delivery, delivery.pk)
+            partial(outbox.enqueue, outbox.DELIVER_WEBHOOK, Delivery, delivery.pk)
         )
 
 
@@ -468,7 +469,7 @@ def _unschedule(claim: Claim, *, reason: str) -> None:
 
 # --- The sweeper
 
-JOB_TASKS = ((ArchiveJob, "archive_source"), (Delivery, "deliver_webhook"))
+JOB_TASKS = ((ArchiveJob, outbox.ARCHIVE_SOURCE), (Delivery, outbox.DELIVER_WEBHOOK))
 
 
 def sweep(*, now: datetime.datetime | None = None) -> int:
