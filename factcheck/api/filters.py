@@ -9,12 +9,7 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from rest_framework.filters import OrderingFilter
 
-from factcheck.models import (
-    Claim,
-    FactCheck,
-    Status,
-    with_tag,
-)
+from factcheck.models import Claim, FactCheck, Status, with_tag
 
 
 def strict(filter_class):

@@ -17,13 +17,7 @@ from factcheck import services
 from factcheck.api import serializers
 from factcheck.api.errors import PreconditionFailed, PreconditionRequired
 from factcheck.api.filters import ClaimFilter
-from factcheck.models import (
-    Appearance,
-    Article,
-    Claim,
-    FactCheck,
-    Source,
-)
+from factcheck.models import Appearance, Article, Claim, FactCheck, Source
 
 
 def expected_version(request, current: int) -> int:

@@ -13,12 +13,7 @@ Writes that carry an editorial rule live in `factcheck/services/`.
 """
 
 from factcheck.fields import clean_text_constraint
-from factcheck.models.claims import (
-    Appearance,
-    Claim,
-    ClaimQuerySet,
-    with_tag,
-)
+from factcheck.models.claims import Appearance, Claim, ClaimQuerySet, with_tag
 from factcheck.models.events import Event, EventKind
 from factcheck.models.evidence import LinkStatus, Source, SourceKind, Stance
 from factcheck.models.factchecks import (

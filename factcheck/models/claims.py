@@ -6,22 +6,14 @@ joins they need cannot be forgotten by a caller.
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.fields import (
-    CleanCharField,
-    CleanTextField,
-    clean_text_constraint,
-)
+from factcheck.fields import CleanCharField, CleanTextField, clean_text_constraint
 from factcheck.models.reference import Article, Claimant, Tag
 from factcheck.models.search import (
     CLAIM_MAX_LENGTH,

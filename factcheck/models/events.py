@@ -10,11 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.fields import (
-    CleanCharField,
-    CleanTextField,
-    clean_text_constraint,
-)
+from factcheck.fields import CleanCharField, CleanTextField, clean_text_constraint
 from factcheck.models.claims import Claim
 from factcheck.models.workflow import Status
 

@@ -6,9 +6,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import (
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Now
@@ -17,11 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from factcheck.fields import (
-    CleanCharField,
-    CleanTextField,
-    clean_text_constraint,
-)
+from factcheck.fields import CleanCharField, CleanTextField, clean_text_constraint
 from factcheck.models.claims import Appearance, Claim, matched_claims
 from factcheck.models.reference import Rating
 from factcheck.models.search import (

@@ -6,9 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.fields import (
-    CleanCharField,
-)
+from factcheck.fields import CleanCharField
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -11,12 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from factcheck.models import (
-    Appearance,
-    Article,
-    Claim,
-    EventKind,
-)
+from factcheck.models import Appearance, Article, Claim, EventKind
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import GuardFailed, NotAllowed
 from factcheck.services.records import require, require_draft, validate_changes

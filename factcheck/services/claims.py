@@ -8,14 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from factcheck.models import (
-    RESEARCH,
-    TRIAGE,
-    Claim,
-    Claimant,
-    EventKind,
-    Status,
-)
+from factcheck.models import RESEARCH, TRIAGE, Claim, Claimant, EventKind, Status
 from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import GuardFailed, NotAllowed

@@ -9,21 +9,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from factcheck.models import (
-    RESEARCH,
-    Claim,
-    EventKind,
-    FactCheck,
-    Rating,
-    Status,
-)
+from factcheck.models import RESEARCH, Claim, EventKind, FactCheck, Rating, Status
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import Conflict, GuardFailed, NotAllowed
-from factcheck.services.records import (
-    DRAFT_STATUSES,
-    require,
-    validate_changes,
-)
+from factcheck.services.records import DRAFT_STATUSES, require, validate_changes
 
 DRAFT_FIELDS = ("headline", "summary", "body", "rating", "slug")
 

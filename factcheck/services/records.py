@@ -9,10 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from factcheck.models import (
-    Claim,
-    Status,
-)
+from factcheck.models import Claim, Status
 from factcheck.services.errors import Conflict, GuardFailed, NotAllowed
 
 # Where the draft and its evidence may still change without a public correction.

@@ -3,9 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from factcheck.models import (
-    EventKind,
-)
+from factcheck.models import EventKind
 from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services.audit import editable_fields, record, snapshot
 

@@ -8,10 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from factcheck.models import (
-    ApiToken,
-    EventKind,
-)
+from factcheck.models import ApiToken, EventKind
 from factcheck.services.audit import record
 from factcheck.services.errors import NotAllowed
 from factcheck.services.records import require
