@@ -202,17 +202,22 @@ def test_it_reads_relative_and_function_local_imports(tmp_path):
     assert imported_modules("pkg.three", modules["pkg.three"], modules) == set()
 
 
+def assert_never_reaches(lower: str, uppers: tuple[str, ...]) -> None:
+    found = reaching_up(lower, uppers)
+    assert not found, "imports pointing back up:\n" + "\n".join(found)
+
+
 def test_the_services_never_reach_the_public_site():
-    assert reaching_up("factcheck.services", ("factcheck.public",)) == []
+    assert_never_reaches("factcheck.services", ("factcheck.public",))
 
 
 def test_the_admin_never_reaches_the_public_site():
-    assert reaching_up("factcheck.admin", ("factcheck.public",)) == []
+    assert_never_reaches("factcheck.admin", ("factcheck.public",))
 
 
 def test_the_model_layer_never_reaches_the_http_client():
-    assert reaching_up("factcheck.fields", ("factcheck.fetching",)) == []
-    assert reaching_up("factcheck.models", ("factcheck.fetching",)) == []
+    assert_never_reaches("factcheck.fields", ("factcheck.fetching",))
+    assert_never_reaches("factcheck.models", ("factcheck.fetching",))
 
 
 def test_the_models_never_reach_the_layers_above_them():
@@ -223,7 +228,7 @@ def test_the_models_never_reach_the_layers_above_them():
         "factcheck.public",
         "factcheck.tasks",
     )
-    assert reaching_up("factcheck.models", uppers) == []
+    assert_never_reaches("factcheck.models", uppers)
 
 
 def test_the_outbox_sends_tasks_the_worker_knows_by_those_names():
