@@ -1,5 +1,6 @@
 """The newsroom's domain: where claims come from, the claims, evidence and verdicts
-(desk.py), and the rows that background jobs run from (jobs.py).
+(desk.py), the rows that background jobs run from (jobs.py), and claim intake's
+articles, proposals, decisions and scorer models (intake.py).
 
 Reads live here as QuerySet methods (`FactCheck.objects.published()`,
 `Claim.objects.queue()`) so the joins they need cannot be forgotten by a caller.
@@ -54,6 +55,19 @@ from factcheck.models.desk import (
     search_query,
     with_tag,
 )
+from factcheck.models.intake import (
+    CHECK_WORTHY_OUTCOMES,
+    INTAKE_TEXT_MAX_LENGTH,
+    DecisionOutcome,
+    DismissReason,
+    IntakeArticle,
+    IntakeSource,
+    Proposal,
+    ProposalDecision,
+    ProposalState,
+    ScorerKind,
+    ScorerModel,
+)
 from factcheck.models.jobs import (
     HEARTBEAT,
     OPEN_JOB_STATES,
@@ -72,9 +86,11 @@ from factcheck.models.jobs import (
 
 __all__ = [
     "APPROVE",
+    "CHECK_WORTHY_OUTCOMES",
     "CORRECT",
     "FINAL_HA",
     "HEARTBEAT",
+    "INTAKE_TEXT_MAX_LENGTH",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -97,12 +113,16 @@ __all__ = [
     "Correction",
     "CorrectionKind",
     "CorrectionQuerySet",
+    "DecisionOutcome",
     "Delivery",
     "DeliveryAttempt",
+    "DismissReason",
     "Event",
     "EventKind",
     "FactCheck",
     "FactCheckQuerySet",
+    "IntakeArticle",
+    "IntakeSource",
     "Job",
     "JobState",
     "Language",
@@ -110,8 +130,13 @@ __all__ = [
     "Outlet",
     "PeriodicJob",
     "Priority",
+    "Proposal",
+    "ProposalDecision",
+    "ProposalState",
     "Rating",
     "RatingQuerySet",
+    "ScorerKind",
+    "ScorerModel",
     "Source",
     "SourceArchive",
     "SourceKind",

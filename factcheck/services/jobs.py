@@ -34,6 +34,7 @@ from factcheck.models import (
     DeliveryAttempt,
     EventKind,
     FactCheck,
+    IntakeArticle,
     JobState,
     LinkStatus,
     Source,
@@ -468,7 +469,11 @@ def _unschedule(claim: Claim, *, reason: str) -> None:
 
 # --- The sweeper
 
-JOB_TASKS = ((ArchiveJob, "archive_source"), (Delivery, "deliver_webhook"))
+JOB_TASKS = (
+    (ArchiveJob, "archive_source"),
+    (Delivery, "deliver_webhook"),
+    (IntakeArticle, "process_intake_article"),
+)
 
 
 def sweep(*, now: datetime.datetime | None = None) -> int:
