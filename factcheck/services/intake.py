@@ -365,6 +365,32 @@ def _earlier_claims_index() -> tuple[VectorIndex | None, list[dict]]:
     return index, candidates
 
 
+# How many of the latest claims the claim page compares a claim with. The
+# vectors are computed on the page's request (the embedder remembers the last
+# few thousand texts); storing them with each claim, computed in Celery, is
+# what lifts this limit.
+SIMILAR_CANDIDATES = 1000
+
+
+def similar_claims(claim: Claim, *, limit: int = 5) -> list[tuple[Claim, float]]:
+    """Other claims that say the same thing as this one, in either language,
+    the closest first, with their similarity: the claim page's "similar
+    earlier claims"."""
+    others = list(
+        Claim.objects.exclude(pk=claim.pk)
+        .select_related("claimant")
+        .order_by("-created_at", "-pk")[:SIMILAR_CANDIDATES]
+    )
+    if not others:
+        return []
+    embedder = get_embedder()
+    index = VectorIndex(
+        embedder.embed([c.text for c in others]), [c.text for c in others]
+    )
+    found = index.search(embedder.embed([claim.text])[0], claim.text, limit=limit)
+    return [(others[m.index], m.score) for m in found if m.score >= MATCH_FLOOR]
+
+
 # --- The scorer models --------------------------------------------------------------
 
 
