@@ -211,3 +211,56 @@ def test_deciding_is_a_post(client, editor, proposal):
     client.force_login(editor)
     assert client.get(decide(proposal, "claim")).status_code == 405
     assert client.post(decide(proposal, "delete"), {}).status_code == 403
+
+
+PAGE = """<html><head><title>Turkey and the court</title></head><body><article>
+<p>Kremlin spokesman Dmitry Peskov said on Wednesday that Turkey is not a party to
+the Rome Statute of the International Criminal Court.</p>
+<p>According to the court's own list, 123 countries are States Parties to it.</p>
+</article></body></html>"""
+
+
+def test_a_link_is_taken_in_and_a_refused_one_comes_back_with_the_reason(
+    client, editor, httpserver, loopback_allowed
+):
+    httpserver.expect_request("/a").respond_with_data(PAGE, content_type="text/html")
+    httpserver.expect_request("/b").respond_with_data(
+        "%PDF", content_type="application/pdf"
+    )
+    client.force_login(editor)
+
+    refused = client.post(ADD, {"url": httpserver.url_for("/b")})
+    assert refused.status_code == 200
+    assert "not to a web page or text" in refused.content.decode()
+    assert not IntakeArticle.objects.exists()
+
+    taken = client.post(ADD, {"url": httpserver.url_for("/a")})
+    article = IntakeArticle.objects.get()
+    assert taken["Location"] == page(article)
+    assert article.title == "Turkey and the court"
+
+
+def test_the_list_of_articles_costs_the_same_queries_however_long(
+    client, editor, django_assert_num_queries
+):
+    for n in range(3):
+        intake.submit_article(actor=editor, text=f"{ARABIC}\n{n}")
+    client.force_login(editor)
+    client.get(LIST)
+    with django_assert_num_queries(7):
+        response = client.get(LIST)
+    assert response.status_code == 200
+    for n in range(3):
+        intake.submit_article(actor=editor, text=f"{ARABIC}\n{n + 3}")
+    with django_assert_num_queries(7):
+        assert client.get(LIST).status_code == 200
+
+
+def test_fact_checkers_see_which_model_ranks_each_language_and_administrators_do_not(
+    client, fact_checker, administrator, article
+):
+    models = reverse("admin:factcheck_scorermodel_changelist")
+    client.force_login(fact_checker)
+    assert "rules-ar-1" in client.get(models).content.decode()
+    client.force_login(administrator)
+    assert client.get(models).status_code == 403
