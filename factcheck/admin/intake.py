@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
 from factcheck.admin.common import AdminMedia, job_badge, local_time
+from factcheck.bidi import direction
 from factcheck.intake.rules import REASON_LABELS
 from factcheck.models import (
     INTAKE_TEXT_MAX_LENGTH,
@@ -35,7 +36,6 @@ from factcheck.models import (
     ProposalState,
     ScorerModel,
 )
-from factcheck.public.context import direction
 from factcheck.services import intake
 
 DECIDE = intake.DECIDE

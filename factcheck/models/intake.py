@@ -14,17 +14,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.fields import CleanCharField, CleanTextField, HttpURLField
-from factcheck.models.desk import (
-    Article,
-    Claim,
-    Claimant,
-    Language,
-    Outlet,
+from factcheck.fields import (
+    CleanCharField,
+    CleanTextField,
+    HttpURLField,
     clean_text_constraint,
-    length_constraint,
 )
+from factcheck.models.claims import Claim
 from factcheck.models.jobs import Job, JobState
+from factcheck.models.reference import Article, Claimant, Outlet
+from factcheck.models.search import Language, length_constraint
 
 # The longest article text intake takes, in characters: a long feature is about
 # 40,000; a paste ten times that is a mistake (a whole page's source, a book),

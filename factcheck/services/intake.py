@@ -63,14 +63,10 @@ from factcheck.models import (
     Status,
 )
 from factcheck.services import outbox
+from factcheck.services.appearances import add_appearance, get_or_create_article
 from factcheck.services.audit import record
-from factcheck.services.desk import (
-    GuardFailed,
-    NotAllowed,
-    add_appearance,
-    get_or_create_article,
-    submit_claim,
-)
+from factcheck.services.claims import submit_claim
+from factcheck.services.errors import GuardFailed, NotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +135,10 @@ def record_article(*, actor: AbstractBaseUser | None, **fields) -> IntakeArticle
             record(None, EventKind.CREATE, actor, subject=article)
             transaction.on_commit(
                 partial(
-                    outbox.enqueue, "process_intake_article", IntakeArticle, article.pk
+                    outbox.enqueue,
+                    outbox.PROCESS_INTAKE_ARTICLE,
+                    IntakeArticle,
+                    article.pk,
                 )
             )
     except IntegrityError:
