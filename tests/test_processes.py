@@ -193,6 +193,9 @@ def send_from_outside(task: str, state: Path) -> None:
     (STATE_DIR/queue), with the settings' transport options."""
     queue = state / "queue"
     sender = Celery(
+        # Not the app this test process sends with (shared tasks use the current
+        # one), which the tests after this one still need.
+        set_as_current=False,
         broker="filesystem://",
         broker_transport_options={
             "data_folder_in": str(queue),
