@@ -3,7 +3,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from factcheck.api import views
-from factcheck.public.cache import cached_public
 
 router = DefaultRouter()
 router.register("factchecks", views.PublicFactCheckViewSet, basename="public-factcheck")
@@ -16,7 +15,7 @@ router.register("articles", views.ArticleViewSet, basename="article")
 urlpatterns = [
     path(
         "v1/claimreview/",
-        cached_public(views.ClaimReviewFeedView.as_view()),
+        views.ClaimReviewFeedView.as_view(),
         name="claimreview-feed",
     ),
     path("v1/", include(router.urls)),

@@ -69,6 +69,7 @@ from factcheck.models.jobs import (
     WebhookEvent,
     new_webhook_secret,
 )
+from factcheck.models.pages import PublicPage
 
 __all__ = [
     "APPROVE",
@@ -110,6 +111,7 @@ __all__ = [
     "Outlet",
     "PeriodicJob",
     "Priority",
+    "PublicPage",
     "Rating",
     "RatingQuerySet",
     "Source",

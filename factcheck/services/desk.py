@@ -11,11 +11,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from factcheck import pages
 from factcheck.models import (
     CORRECT,
     NOTE_REQUIRED,
@@ -35,9 +36,11 @@ from factcheck.models import (
     FactCheck,
     JobState,
     LinkStatus,
+    Outlet,
     Rating,
     Source,
     Status,
+    Tag,
     WebhookEvent,
 )
 from factcheck.public.cache import purge as purge_public_pages
@@ -222,6 +225,10 @@ def transition(
             to_status=to,
         )
         transaction.on_commit(lambda: _after_transition(event.pk))
+        if to == Status.PUBLISHED:
+            pages.render_page(locked.factcheck.pk)
+        elif to == Status.RETRACTED:
+            pages.forget_pages(FactCheck.objects.filter(claim=locked))
         if to in (Status.PUBLISHED, Status.RETRACTED):
             # Readers see the change on their next request, on every page it shows on.
             transaction.on_commit(purge_public_pages)
@@ -437,6 +444,7 @@ def update_claim(
         )
         if locked.status == Status.PUBLISHED:
             # Tags and claimant show on public pages.
+            pages.render_page(locked.factcheck.pk)
             transaction.on_commit(purge_public_pages)
     claim.refresh_from_db()
     return claim
@@ -792,6 +800,7 @@ def save_draft(
         FactCheck.objects.filter(pk=current.pk).update(
             **changed, updated_at=timezone.now(), version=F("version") + 1
         )
+        pages.render_page(current.pk)
         # Writing the draft makes you one of its authors (four eyes on approval),
         # whatever stage it is at.
         current.authors.add(actor)
@@ -890,6 +899,7 @@ def correct(
         FactCheck.objects.filter(pk=current.pk).update(
             **changed, updated_at=timezone.now(), version=F("version") + 1
         )
+        pages.render_page(current.pk)
         event = _record(
             claim,
             EventKind.CORRECTION,
@@ -959,6 +969,7 @@ def save_reference(instance, *, actor: AbstractBaseUser) -> None:
             else None
         )
         instance.save()
+        pages.forget_pages(showing(instance))
         if stored is None:
             _record(None, EventKind.CREATE, actor, subject=instance)
         else:
@@ -987,8 +998,24 @@ def delete_reference(instance, *, actor: AbstractBaseUser) -> None:
             subject=instance,
             data={"previous": snapshot(instance, editable_fields(instance))},
         )
+        pages.forget_pages(showing(instance))
         instance.delete()
         transaction.on_commit(purge_public_pages)
+
+
+def showing(instance) -> QuerySet[FactCheck]:
+    """The fact-checks whose stored pages show this claimant, tag, outlet or
+    article; every one for a rating, whose scale every ClaimReview states."""
+    paths = {
+        Claimant: "claim__claimant",
+        Tag: "claim__tags",
+        Outlet: "claim__appearances__article__outlet",
+        Article: "claim__appearances__article",
+    }
+    path = paths.get(type(instance))
+    if path is None:
+        return FactCheck.objects.all()
+    return FactCheck.objects.filter(**{path: instance.pk})
 
 
 # --- API tokens -------------------------------------------------------------------
