@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import override
 
 from factcheck.claimreview import SCRIPT_UNSAFE, claim_review
-from factcheck.models import FactCheck, PublicPage
+from factcheck.models import FactCheck, PublicPage, Rating
 
 RELATED = 4
 
@@ -54,7 +55,9 @@ def related_ids(factcheck: FactCheck, tags: list) -> list[int]:
     )
 
 
-def rendered(factcheck: FactCheck) -> PageParts:
+def rendered(
+    factcheck: FactCheck, *, scale_bounds: tuple[int | None, int | None] | None = None
+) -> PageParts:
     """The parts of a fact-check's page, from a fact-check of `with_page_parts()`.
 
     In the fact-check's language whoever publishes it: the page exists in that
@@ -62,7 +65,7 @@ def rendered(factcheck: FactCheck) -> PageParts:
     """
     claim = factcheck.claim
     tags = list(claim.tags.all())
-    review = claim_review(factcheck)
+    review = claim_review(factcheck, scale_bounds=scale_bounds)
     compact = json.dumps(review, ensure_ascii=False, separators=(",", ":"))
     context = {
         "factcheck": factcheck,
@@ -102,22 +105,39 @@ def _with_parts(factchecks: QuerySet) -> QuerySet:
 def render_page(factcheck_id: int) -> None:
     """Store the page of a fact-check as it now is (call it in the transaction
     that changed it, after the change)."""
-    _store(_with_parts(FactCheck.objects.filter(pk=factcheck_id)).get())
+    _store(_with_parts(FactCheck.objects.filter(pk=factcheck_id)))
 
 
-def _store(factcheck: FactCheck) -> None:
-    parts = rendered(factcheck)
-    PublicPage.objects.update_or_create(
-        factcheck=factcheck,
-        defaults={
-            "version": factcheck.version,
-            "head": str(parts.head),
-            "article": str(parts.article),
-            "claim_review": parts.claim_review,
-            "related": parts.related,
-            "rendered_at": timezone.now(),
-        },
+def _store(factchecks: QuerySet) -> int:
+    bounds = Rating.objects.scale_bounds()
+    pages = []
+    for factcheck in factchecks:
+        parts = rendered(factcheck, scale_bounds=bounds)
+        pages.append(
+            PublicPage(
+                factcheck=factcheck,
+                version=factcheck.version,
+                head=str(parts.head),
+                article=str(parts.article),
+                claim_review=parts.claim_review,
+                related=parts.related,
+                rendered_at=timezone.now(),
+            )
+        )
+    PublicPage.objects.bulk_create(
+        pages,
+        update_conflicts=True,
+        unique_fields=["factcheck"],
+        update_fields=[
+            "version",
+            "head",
+            "article",
+            "claim_review",
+            "related",
+            "rendered_at",
+        ],
     )
+    return len(pages)
 
 
 def forget_pages(factchecks: QuerySet | None = None) -> int:
@@ -142,7 +162,6 @@ def render_missing_pages(*, batch: int = 200, limit: int | None = None) -> int:
         )
         if not missing:
             return done
-        for factcheck in _with_parts(FactCheck.objects.filter(pk__in=missing)):
-            _store(factcheck)
-            done += 1
+        with transaction.atomic():
+            done += _store(_with_parts(FactCheck.objects.filter(pk__in=missing)))
     return done

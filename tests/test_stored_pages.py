@@ -108,7 +108,7 @@ def test_the_command_stores_every_published_page_missing(capsys):
 
 
 # The workflow's own queries, then the page: the fact-check with its parts (seven),
-# the rating scale's bounds, the related fact-checks, and the upsert (two).
-PUBLISH_QUERIES = 27
-CORRECT_QUERIES = 24
+# the rating scale's bounds, the related fact-checks, and one upsert.
+PUBLISH_QUERIES = 22
+CORRECT_QUERIES = 21
 ADD_SOURCE_QUERIES = 11
