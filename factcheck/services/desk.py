@@ -800,7 +800,6 @@ def save_draft(
         FactCheck.objects.filter(pk=current.pk).update(
             **changed, updated_at=timezone.now(), version=F("version") + 1
         )
-        pages.render_page(current.pk)
         # Writing the draft makes you one of its authors (four eyes on approval),
         # whatever stage it is at.
         current.authors.add(actor)

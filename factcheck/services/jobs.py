@@ -260,7 +260,8 @@ def _update_link_status(job: ArchiveJob, *, archive: SourceArchive | None) -> No
     Source.objects.filter(pk=source.pk).update(**changes)
     if shown:
         # The page says whether each source is archived and still online.
-        pages.render_page(FactCheck.objects.get(claim_id=source.claim_id).pk)
+        for factcheck in FactCheck.objects.filter(claim=source.claim_id):
+            pages.render_page(factcheck.pk)
         transaction.on_commit(purge_public_pages)
 
 
