@@ -8,8 +8,8 @@ from django.core.cache import cache
 
 from factcheck import services
 from factcheck.models import CorrectionKind, Language, Status
+from factcheck.pagecache import purge
 from factcheck.pages import render_page
-from factcheck.public.cache import purge
 from tests import factories
 from tests.api import anonymous  # noqa: F401 (fixture)
 

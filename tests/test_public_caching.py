@@ -304,9 +304,7 @@ def test_it_never_serves_a_cached_copy_naming_the_first_readers_host(
 
     assert later.status_code == 200
     # The DataFeed is streamed; everything else comes whole.
-    text = (
-        b"".join(later.streaming_content).decode() if later.streaming else later.text
-    )
+    text = b"".join(later.streaming_content).decode() if later.streaming else later.text
     assert "127.0.0.1:6666" not in text
     assert "https://testserver" not in text
     assert settings.SITE_URL in text

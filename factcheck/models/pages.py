@@ -18,7 +18,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-from factcheck.models.desk import FactCheck
+from factcheck.models.factchecks import FactCheck
 
 
 class PublicPage(models.Model):
