@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from factcheck import services
+from factcheck import pagecache, services
 from factcheck.models import CorrectionKind, FactCheck, Language, Status
 from factcheck.public import cache as page_cache
 from tests import factories
@@ -325,3 +325,27 @@ def test_pages_and_the_public_api_answer_conditional_requests_alike(client, publ
             f"public, max-age={page_cache.BROWSER_SECONDS}"
         ), path
         assert (by_etag.status_code, by_date.status_code) == (304, 304), path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/fact-checks/",
+        "/en/fact-checks/?q=Turkey",
+        "/en/fact-checks/?page=2",
+        "/api/v1/factchecks/",
+        "/api/v1/claimreview/",
+    ],
+)
+def test_it_reads_the_generation_once_per_request(client, published, monkeypatch, path):
+    reads = []
+    read = cache.get_or_set
+
+    def counted(key, *args, **kwargs):
+        if key == pagecache.GENERATION_KEY:
+            reads.append(key)
+        return read(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_or_set", counted)
+    client.get(path)
+    assert len(reads) == 1

@@ -29,8 +29,7 @@ from factcheck.models import (
     Rating,
     having_published_factchecks,
 )
-from factcheck.pagecache import generation
-from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of
+from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of, generation_of
 
 
 class PublicResponseMixin:
@@ -70,7 +69,7 @@ class PublicResponseMixin:
         the queries, the serializing and the JSON encoding are saved.
         """
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"api:{generation()}:{path}"
+        key = f"api:{generation_of(request)}:{path}"
         pages = caches["pages"]
         built = pages.get(key)
         if built is None:
@@ -201,7 +200,10 @@ class ClaimReviewFeedView(APIView):
             content_type="application/json",
         )
         return conditional(
-            request, response, etag=quote_etag(generation()), last_modified=None
+            request,
+            response,
+            etag=quote_etag(generation_of(request)),
+            last_modified=None,
         )
 
     def finalize_response(self, request, response, *args, **kwargs):

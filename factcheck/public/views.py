@@ -34,9 +34,8 @@ from factcheck.models import (
     Status,
     Tag,
 )
-from factcheck.pagecache import generation
 from factcheck.pages import page_parts
-from factcheck.public.cache import PAGE_SECONDS, cached_public
+from factcheck.public.cache import PAGE_SECONDS, cached_public, generation_of
 from factcheck.public.context import home_links
 from factcheck.public.filters import FactCheckFilters
 
@@ -54,7 +53,7 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     asked = request.GET.copy()
     asked.pop("page", None)
     what = f"{request.path}?{asked.urlencode()}".encode()
-    key = f"public:count:{generation()}:{hashlib.sha256(what).hexdigest()}"
+    key = f"public:count:{generation_of(request)}:{hashlib.sha256(what).hexdigest()}"
     # Beside the pages: one entry per list and search, as many as there are.
     pages = caches["pages"]
     count = pages.get(key)
@@ -103,7 +102,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_public
 def factcheck_list(request: HttpRequest) -> HttpResponse:
-    filters = FactCheckFilters(request.GET or None, language=get_language())
+    filters = FactCheckFilters(
+        request.GET or None,
+        language=get_language(),
+        generation=generation_of(request),
+    )
     found = filters.filter(without_bodies(FactCheck.objects.published()))
     page = (search_results if filters.searching else paginate)(request, found)
     return render(
