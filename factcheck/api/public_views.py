@@ -242,7 +242,9 @@ def datafeed(opening: str) -> Iterator[str]:
     yield "]}"
 
 
-FEED_CHUNK = 2000
+# Small enough that the first items follow the opening at once, large enough that
+# the round trips do not dominate (20,000 items: 40 fetches).
+FEED_CHUNK = 500
 
 
 def live_claim_review(pk: int) -> str:
