@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0012_record_guards_and_event_subjects"),
+        ("factcheck", "0013_intake"),
     ]
 
     operations = [
