@@ -55,6 +55,7 @@ from factcheck.models.jobs import (
     new_webhook_secret,
     sources_needing_link_check,
 )
+from factcheck.models.pages import PublicPage
 from factcheck.models.reference import (
     Article,
     Claimant,
@@ -137,6 +138,7 @@ __all__ = [
     "Proposal",
     "ProposalDecision",
     "ProposalState",
+    "PublicPage",
     "Rating",
     "RatingQuerySet",
     "ScorerKind",
