@@ -10,6 +10,7 @@ from factcheck.models.desk import (
     APPROVE,
     CORRECT,
     FINAL_HA,
+    NEXT_STEP,
     NOTE_REQUIRED,
     OPEN_STATUSES,
     PUBLISH,
@@ -51,6 +52,7 @@ from factcheck.models.desk import (
     fold_arabic_query,
     having_published_factchecks,
     language_search_vector,
+    next_step,
     search_query,
     with_tag,
 )
@@ -75,6 +77,7 @@ __all__ = [
     "CORRECT",
     "FINAL_HA",
     "HEARTBEAT",
+    "NEXT_STEP",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -128,6 +131,7 @@ __all__ = [
     "having_published_factchecks",
     "language_search_vector",
     "new_webhook_secret",
+    "next_step",
     "search_query",
     "with_tag",
 ]

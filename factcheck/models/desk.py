@@ -322,6 +322,26 @@ NOTE_REQUIRED = {
     (Status.PUBLISHED, Status.RETRACTED),
 }
 
+# The step that moves a claim on from each open status: the edge of TRANSITIONS
+# the work is waiting for (the others dismiss, send back or retract). Whoever
+# holds that edge's permission acts next; the desk says so on every claim page.
+NEXT_STEP: dict[str, str] = {
+    Status.SUBMITTED: Status.ACCEPTED,
+    Status.ACCEPTED: Status.IN_RESEARCH,
+    Status.IN_RESEARCH: Status.IN_REVIEW,
+    Status.IN_REVIEW: Status.APPROVED,
+    Status.APPROVED: Status.PUBLISHED,
+}
+assert all(to in TRANSITIONS[status] for status, to in NEXT_STEP.items())
+
+
+def next_step(status: str) -> tuple[str, str] | None:
+    """The status a claim in `status` waits to move to, and the permission that
+    move needs; None when nothing waits (published, retracted, dismissed)."""
+    to = NEXT_STEP.get(status)
+    return None if to is None else (to, TRANSITIONS[status][to])
+
+
 # Claims an editor still has to act on; the queue shows these first.
 OPEN_STATUSES = (
     Status.SUBMITTED,
@@ -707,27 +727,30 @@ class FactCheckQuerySet(models.QuerySet):
         """Published fact-checks with everything their public page shows, fetched
         in a fixed number of queries however many sources, appearances, corrections,
         authors or tags each has."""
-        return (
-            self.published()
-            .select_related("claim__claimant", "rating", "approved_by")
-            .prefetch_related(
-                Prefetch(
-                    "claim__appearances",
-                    queryset=Appearance.objects.select_related("article__outlet"),
+        return self.published().with_page_details()
+
+    def with_page_details(self):
+        """Everything a fact-check's page shows, published or not: the public page
+        reads it through for_page(), the desk's preview of a draft directly."""
+        return self.select_related(
+            "claim__claimant", "rating", "approved_by"
+        ).prefetch_related(
+            Prefetch(
+                "claim__appearances",
+                queryset=Appearance.objects.select_related("article__outlet"),
+            ),
+            "claim__sources",
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.order_by("-created_at", "-pk"),
+            ),
+            Prefetch(
+                "authors",
+                queryset=get_user_model().objects.order_by(
+                    "first_name", "last_name", "pk"
                 ),
-                "claim__sources",
-                Prefetch(
-                    "corrections",
-                    queryset=Correction.objects.order_by("-created_at", "-pk"),
-                ),
-                Prefetch(
-                    "authors",
-                    queryset=get_user_model().objects.order_by(
-                        "first_name", "last_name", "pk"
-                    ),
-                ),
-                "claim__tags",
-            )
+            ),
+            "claim__tags",
         )
 
     def search(self, text: str):

@@ -119,6 +119,13 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if factcheck.language != get_language():
         # One page per fact-check, under its own language, wherever a link came from.
         return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
+    return render(request, "factcheck/factcheck_detail.html", page_of(factcheck))
+
+
+def page_of(factcheck: FactCheck) -> dict:
+    """What a fact-check's page shows, from a fact-check fetched with
+    `with_page_details()`: the public page, and the desk's preview of a draft,
+    which must look exactly as readers will see it."""
     claim = factcheck.claim
     tags = list(claim.tags.all())
     shared = Q(claim__tags__in=tags)
@@ -130,21 +137,18 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(pk__in=FactCheck.objects.filter(shared).values("pk"))
     )[:RELATED]
     url = factcheck.get_absolute_url()
-    return render(
-        request,
-        "factcheck/factcheck_detail.html",
-        {
-            "factcheck": factcheck,
-            "claim": claim,
-            "tags": tags,
-            "related": related,
-            "canonical_url": settings.SITE_URL + url,
-            "claim_review": claim_review_json(factcheck),
-            "page_language": factcheck.language,
-            "page_direction": direction(factcheck.language),
-            "language_links": home_links(url),
-        },
-    )
+    return {
+        "factcheck": factcheck,
+        "claim": claim,
+        "tags": tags,
+        "related": related,
+        "canonical_url": settings.SITE_URL + url,
+        # A draft without a rating has no verdict to mark up yet.
+        "claim_review": claim_review_json(factcheck) if factcheck.rating_id else "",
+        "page_language": factcheck.language,
+        "page_direction": direction(factcheck.language),
+        "language_links": home_links(url),
+    }
 
 
 def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
@@ -155,6 +159,7 @@ def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
     """
     retraction = (
         Correction.objects.public()
+        .select_related("factcheck__claim__claimant")
         .filter(
             kind=CorrectionKind.RETRACTION,
             factcheck__slug=slug,
