@@ -86,7 +86,7 @@ def test_it_names_whoever_the_research_waits_for(
     client.force_login(fact_checker)
     mine = whats_next(client.get(change_url(claim)))
 
-    assert waiting == ("Waiting for fatima to finish the draft and send it for review.")
+    assert waiting == ("Waiting for Fatima to finish the draft and send it for review.")
     assert mine.startswith("Your turn: finish the draft")
 
 
@@ -152,7 +152,7 @@ def test_it_lets_an_editor_assign_a_claim_to_a_fact_checker_from_its_page(
         client, claim, "assign", **{"transition-assignee": fact_checker.pk}
     )
 
-    assert "The claim is assigned to fatima." in response.text
+    assert "The claim is assigned to Fatima." in response.text
     claim.refresh_from_db()
     assert claim.assignee == fact_checker
     assert claim.events.get(kind="assign").actor == editor
@@ -220,7 +220,7 @@ def test_it_lets_editors_assign_from_the_queue(client, editor, fact_checker):
         follow=True,
     )
 
-    assert "2 claims assigned to fatima." in response.text
+    assert "2 claims assigned to Fatima." in response.text
     assert set(Claim.objects.values_list("assignee", flat=True)) == {fact_checker.pk}
 
 

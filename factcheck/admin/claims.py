@@ -29,11 +29,18 @@ from factcheck.admin.common import (
     apply_to_each,
     link_badge,
     local_time,
+    person_name,
     schedule_note,
     status_badge,
 )
 from factcheck.admin.history import describe
-from factcheck.admin.preview import page_link, page_url, preview_url, preview_view
+from factcheck.admin.preview import (
+    factcheck_page_url,
+    page_link,
+    page_url,
+    preview_url,
+    preview_view,
+)
 from factcheck.admin.workflow import (
     AssignForm,
     MoveAfterSave,
@@ -283,6 +290,9 @@ class FactCheckInline(admin.StackedInline):
 
     def get_fields(self, request, obj=None):
         return [*self.fields, *self.readonly_fields]
+
+    def view_on_site(self, factcheck: FactCheck) -> str | None:
+        return factcheck_page_url(factcheck)
 
     def has_add_permission(self, request, obj=None):
         return False  # the draft is created when research starts
@@ -757,7 +767,7 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
                     "%(n)d claims assigned to %(name)s.",
                     n,
                 )
-                % {"n": n, "name": person or _("nobody")}
+                % {"n": n, "name": person_name(person) if person else _("nobody")}
             ),
         )
 

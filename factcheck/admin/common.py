@@ -31,6 +31,11 @@ class AdminMedia:
     css = {"all": ["factcheck/admin.css"]}
 
 
+def person_name(person) -> str:
+    """A colleague as the desk names them: full name, or login if none is set."""
+    return person.get_full_name() or person.get_username()
+
+
 def status_badge(claim: Claim) -> str:
     return format_html(
         '<span class="status-badge status-{}">{}</span>',

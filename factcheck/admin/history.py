@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
+from factcheck.admin.common import person_name
 from factcheck.models import Event, EventKind
 
 PREVIOUS_CHARS = 300
@@ -49,10 +50,7 @@ def assignment(data: dict) -> str:
     def name(pk) -> str:
         if pk is None:
             return ""
-        person = people.get(pk)
-        if person is None:
-            return "—"
-        return person.get_full_name() or person.get_username()
+        return person_name(people[pk]) if pk in people else "—"
 
     to, before = name(data.get("to")), name(data.get("from"))
     if not to:

@@ -32,6 +32,13 @@ def page_url(claim: Claim) -> str | None:
     return preview_url(claim)
 
 
+def factcheck_page_url(factcheck: FactCheck) -> str | None:
+    """The same, for a fact-check whose claim is already at hand."""
+    if factcheck.claim.status == Status.PUBLISHED:
+        return factcheck.get_absolute_url()
+    return preview_url(factcheck.claim)
+
+
 def page_link(claim: Claim) -> str:
     """The queue's link to a draft's preview (no query: the address is the pk)."""
     url = preview_url(claim)

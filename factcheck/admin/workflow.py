@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
-from factcheck.admin.common import TRANSITION_VERBS
+from factcheck.admin.common import TRANSITION_VERBS, person_name
 from factcheck.models import (
     APPROVE,
     NOTE_REQUIRED,
@@ -75,7 +75,7 @@ def whats_next(claim: Claim, person: AbstractBaseUser, *, is_author: bool) -> st
         # The claim is someone's: research waits for them, not for anyone.
         if claim.assignee_id == person.pk:
             return YOUR_TURN[to]
-        return WAITING_FOR[to] % {"who": claim.assignee}
+        return WAITING_FOR[to] % {"who": person_name(claim.assignee)}
     if permission != RESEARCH and person.has_perm(permission):
         four_eyes = permission == APPROVE and is_author
         if not four_eyes:
@@ -167,7 +167,7 @@ def _move(request: HttpRequest, claim: Claim, move: Move) -> str:
         services.assign(claim, actor=actor, assignee=person)
         if person is None:
             return _("The claim is no longer assigned to anyone.")
-        return _("The claim is assigned to %(name)s.") % {"name": person}
+        return _("The claim is assigned to %(name)s.") % {"name": person_name(person)}
     if move.to not in TRANSITIONS:
         raise services.InvalidTransition(_("Unknown status."))
     services.transition(
@@ -176,11 +176,16 @@ def _move(request: HttpRequest, claim: Claim, move: Move) -> str:
     return _("The claim is now “%(status)s”.") % {"status": Status(move.to).label}
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
+
+
 class AssignForm(forms.Form):
     """Whom to give a claim to: anyone who may research (services.assign() is
     the rule; this is the list to choose from)."""
 
-    assignee = forms.ModelChoiceField(
+    assignee = PersonChoiceField(
         label=_("Assign to"),
         queryset=assignable_people(),
         required=False,
