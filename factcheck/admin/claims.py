@@ -645,6 +645,8 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
                 claim, request.user, is_author=is_author(claim, request.user)
             )
             context["can_take"] = claim.is_open and claim.assignee_id != request.user.pk
+            if claim.assignee_id:
+                context["assignee_name"] = person_name(claim.assignee)
             if claim.is_open and self.has_triage_permission(request):
                 context["assign_form"] = AssignForm(
                     initial={"assignee": claim.assignee_id},

@@ -91,6 +91,8 @@ def button_label(claim: Claim, to: str) -> str:
     """A button that opens a page of its own ends in "…", as menus do."""
     if needs_confirmation(claim, to):
         return _("%(verb)s…") % {"verb": CONFIRM_VERBS[to]}
+    if to == Status.IN_RESEARCH:
+        return _("Start research")  # the other way in is "Send back…"
     return TRANSITION_VERBS[to]
 
 
