@@ -526,3 +526,24 @@ def test_it_names_what_was_retracted_without_the_withdrawn_verdict(client):
     assert "We retracted it on" in html
     for withdrawn in ("Headline withdrawn", "Summary withdrawn", "Verdict:", "False"):
         assert withdrawn not in html
+
+
+def test_it_builds_the_preview_in_a_fixed_number_of_queries(
+    client, fact_checker, draft_in_review, django_assert_num_queries
+):
+    client.force_login(fact_checker)
+    client.get(preview_url(draft_in_review))  # warm the session and caches
+    claim = draft_in_review
+    for n in range(3):
+        factories.source(claim, url=f"https://evidence.example/{n}")
+        claim.tags.add(factories.tag())
+
+    # session, user, the user's two permission sets, the claim, the draft with
+    # claimant, rating and approver, its appearances, sources, corrections,
+    # authors and tags, the related fact-checks and the rating scale's bounds.
+    with django_assert_num_queries(PINNED_PREVIEW_QUERIES):
+        response = client.get(preview_url(claim))
+    assert response.status_code == 200
+
+
+PINNED_PREVIEW_QUERIES = 13
