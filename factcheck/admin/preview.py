@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from factcheck.models import Claim, FactCheck, Status
-from factcheck.public.views import page_of
+from factcheck.pages import factcheck_page
 
 # Where a claim has a draft that is not public: from research to approval.
 PREVIEWABLE = (Status.IN_RESEARCH, Status.IN_REVIEW, Status.APPROVED)
@@ -48,7 +48,7 @@ def page_link(claim: Claim) -> str:
 
 
 def preview_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
-    """The public template and context (public.views.page_of), for the draft as
+    """The public template and context (pages.factcheck_page), for the draft as
     it stands, in its own language, marked as a preview and never cached or
     indexed. The admin site has already checked who is signed in."""
     claim = get_object_or_404(Claim, pk=pk)
@@ -60,7 +60,7 @@ def preview_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
     # The page as it would read if published now.
     factcheck.published_at = factcheck.published_at or timezone.now()
     with override(factcheck.language):
-        context = page_of(factcheck)
+        context = factcheck_page(factcheck)
         context.update(
             preview=True,
             desk_url=reverse("admin:factcheck_claim_change", args=[claim.pk]),

@@ -4,7 +4,6 @@ of its own that a move needing a note asks on."""
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
 from factcheck.admin.common import TRANSITION_VERBS, person_name
+from factcheck.admin.forms import AssignForm, ConfirmForm
 from factcheck.models import (
     APPROVE,
     NOTE_REQUIRED,
@@ -24,7 +24,7 @@ from factcheck.models import (
     Status,
     next_step,
 )
-from factcheck.roles import STEP_ROLES, Role, assignable_people
+from factcheck.roles import STEP_ROLES, Role
 
 # "Waiting for <someone> to …", by the status the claim waits to move to.
 WAITING_FOR = {
@@ -165,7 +165,7 @@ def _move(request: HttpRequest, claim: Claim, move: Move) -> str:
         services.assign(claim, actor=actor, assignee=actor)
         return _("The claim is yours.")
     if move.to == "assign":
-        person = AssignForm({"assignee": move.assignee}).chosen()
+        person = chosen_person(move.assignee)
         services.assign(claim, actor=actor, assignee=person)
         if person is None:
             return _("The claim is no longer assigned to anyone.")
@@ -178,26 +178,11 @@ def _move(request: HttpRequest, claim: Claim, move: Move) -> str:
     return _("The claim is now “%(status)s”.") % {"status": Status(move.to).label}
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return person_name(obj)
-
-
-class AssignForm(forms.Form):
-    """Whom to give a claim to: anyone who may research (services.assign() is
-    the rule; this is the list to choose from)."""
-
-    assignee = PersonChoiceField(
-        label=_("Assign to"),
-        queryset=assignable_people(),
-        required=False,
-        empty_label=_("— nobody —"),
-    )
-
-    def chosen(self) -> AbstractBaseUser | None:
-        if not self.is_valid():
-            raise services.GuardFailed(_("Choose someone from the list."))
-        return self.cleaned_data["assignee"]
+def chosen_person(pk: str) -> AbstractBaseUser | None:
+    form = AssignForm({"assignee": pk})
+    if not form.is_valid():
+        raise services.GuardFailed(_("Choose someone from the list."))
+    return form.cleaned_data["assignee"]
 
 
 # --- The page of its own for a move that needs a note ---------------------------
@@ -206,25 +191,6 @@ class AssignForm(forms.Form):
 def confirmation_url(claim: Claim, to: str) -> str:
     url = reverse("admin:factcheck_claim_transition", args=[claim.pk])
     return f"{url}?to={to}"
-
-
-class ConfirmForm(forms.Form):
-    note = forms.CharField(
-        label=_("Why"),
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
-        help_text=_("Required; kept in the claim's history."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, to: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        if to == Status.RETRACTED:
-            self.fields["note"].label = _("Public note")
-            self.fields["note"].help_text = _(
-                "Required. Readers see it at the fact-check's address and in the "
-                "corrections log, with the claim and the date; the verdict is "
-                "withdrawn."
-            )
 
 
 # The question and the button of each page of its own.

@@ -9,10 +9,9 @@ many fact-checks, sources, appearances or corrections there are; the tests pin t
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import Now
 from django.http import (
     Http404,
@@ -24,7 +23,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from factcheck.claimreview import claim_review_json
 from factcheck.models import (
     Claimant,
     Correction,
@@ -34,14 +32,14 @@ from factcheck.models import (
     Status,
     Tag,
 )
-from factcheck.public.cache import PAGE_SECONDS, cached_public, generation
-from factcheck.public.context import direction, home_links
+from factcheck.pagecache import generation
+from factcheck.pages import factcheck_page, home_links, without_bodies
+from factcheck.public.cache import PAGE_SECONDS, cached_public
 from factcheck.public.filters import FactCheckFilters
 
 LATEST = 10
 PER_PAGE = 20
 MAX_OFFSET = 2**31
-RELATED = 4
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -86,16 +84,10 @@ def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
     return Page(rows, number, paginator)
 
 
-def cards(factchecks: QuerySet) -> QuerySet:
-    """Fact-checks as a list shows them: without the bodies and search vectors,
-    the largest columns, which no card displays."""
-    return factchecks.defer("body", "search", "headline_search", "claim__search")
-
-
 @require_safe
 @cached_public
 def home(request: HttpRequest) -> HttpResponse:
-    latest = cards(FactCheck.objects.published())[:LATEST]
+    latest = without_bodies(FactCheck.objects.published())[:LATEST]
     return render(request, "factcheck/home.html", {"latest": latest})
 
 
@@ -103,7 +95,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_public
 def factcheck_list(request: HttpRequest) -> HttpResponse:
     filters = FactCheckFilters(request.GET or None, language=get_language())
-    found = filters.filter(cards(FactCheck.objects.published()))
+    found = filters.filter(without_bodies(FactCheck.objects.published()))
     page = (search_results if filters.searching else paginate)(request, found)
     return render(
         request, "factcheck/factcheck_list.html", {"filters": filters, "page": page}
@@ -119,36 +111,7 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if factcheck.language != get_language():
         # One page per fact-check, under its own language, wherever a link came from.
         return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
-    return render(request, "factcheck/factcheck_detail.html", page_of(factcheck))
-
-
-def page_of(factcheck: FactCheck) -> dict:
-    """What a fact-check's page shows, from a fact-check fetched with
-    `with_page_details()`: the public page, and the desk's preview of a draft,
-    which must look exactly as readers will see it."""
-    claim = factcheck.claim
-    tags = list(claim.tags.all())
-    shared = Q(claim__tags__in=tags)
-    if claim.claimant_id:
-        shared |= Q(claim__claimant=claim.claimant_id)
-    related = cards(
-        FactCheck.objects.published()
-        .exclude(pk=factcheck.pk)
-        .filter(pk__in=FactCheck.objects.filter(shared).values("pk"))
-    )[:RELATED]
-    url = factcheck.get_absolute_url()
-    return {
-        "factcheck": factcheck,
-        "claim": claim,
-        "tags": tags,
-        "related": related,
-        "canonical_url": settings.SITE_URL + url,
-        # A draft without a rating has no verdict to mark up yet.
-        "claim_review": claim_review_json(factcheck) if factcheck.rating_id else "",
-        "page_language": factcheck.language,
-        "page_direction": direction(factcheck.language),
-        "language_links": home_links(url),
-    }
+    return render(request, "factcheck/factcheck_detail.html", factcheck_page(factcheck))
 
 
 def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
@@ -182,7 +145,8 @@ def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
 def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claimant = get_object_or_404(Claimant, slug=slug)
     page = paginate(
-        request, cards(FactCheck.objects.published()).filter(claim__claimant=claimant)
+        request,
+        without_bodies(FactCheck.objects.published()).filter(claim__claimant=claimant),
     )
     if not page.paginator.count:
         # Someone whose only claims are in the queue is not public yet.
@@ -197,7 +161,7 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(
-        request, cards(FactCheck.objects.published()).filter(claim__tags=tag)
+        request, without_bodies(FactCheck.objects.published()).filter(claim__tags=tag)
     )
     if not page.paginator.count:
         raise Http404
@@ -239,8 +203,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def rating_styles(request: HttpRequest) -> HttpResponse:
     """The verdict badges' colours, from the rating scale administrators edit.
 
-    A stylesheet rather than inline styles, so the Content-Security-Policy can
-    refuse inline styles. Each badge's text is white or near-black, whichever
+    A stylesheet rather than a style attribute on each badge, so the public pages
+    need no inline styles. (The Content-Security-Policy does allow them today:
+    style-src has 'unsafe-inline' in newsroom/settings.py, for the style attributes
+    Django's admin sets.) Each badge's text is white or near-black, whichever
     contrasts more with its colour: at least 4.5:1 whatever colour is chosen.
     """
     return render(
