@@ -319,6 +319,21 @@ def test_it_sends_a_button_that_needs_a_note_to_its_own_page(client, editor):
     assert claim.status == Status.IN_REVIEW
 
 
+def test_it_carries_a_note_typed_on_the_claim_page_to_the_confirmation_page(
+    client, editor
+):
+    claim = factories.claim()
+    client.force_login(editor)
+
+    response = press(
+        client, claim, Status.DISMISSED, transition_note="Opinion, not a claim"
+    )
+
+    assert response.context["form"]["note"].value() == "Opinion, not a claim"
+    claim.refresh_from_db()
+    assert claim.status == Status.SUBMITTED
+
+
 @pytest.mark.parametrize(
     ("status", "to"),
     [

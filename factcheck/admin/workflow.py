@@ -144,6 +144,10 @@ def make_move(model_admin, request: HttpRequest, claim: Claim, move: Move):
     back = reverse("admin:factcheck_claim_change", args=[claim.pk])
     claim = Claim.objects.get(pk=claim.pk)
     if move.to in TRANSITIONS and needs_confirmation(claim, move.to):
+        # A note typed on the claim page is not lost on the way: it waits in
+        # the session (not the address, which servers log) for the next page.
+        if move.note.strip():
+            request.session[typed_note_key(claim)] = move.note
         return HttpResponseRedirect(confirmation_url(claim, move.to))
     try:
         done = _move(request, claim, move)
@@ -186,6 +190,10 @@ def chosen_person(pk: str) -> AbstractBaseUser | None:
 
 
 # --- The page of its own for a move that needs a note ---------------------------
+
+
+def typed_note_key(claim: Claim) -> str:
+    return f"factcheck:move-note:{claim.pk}"
 
 
 def confirmation_url(claim: Claim, to: str) -> str:
@@ -248,7 +256,8 @@ def confirm_move(
                 )
                 return HttpResponseRedirect(back)
     else:
-        form = ConfirmForm(initial={"version": claim.version}, to=to)
+        typed = request.session.pop(typed_note_key(claim), "")
+        form = ConfirmForm(initial={"version": claim.version, "note": typed}, to=to)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": CONFIRM_TITLES[to],
