@@ -34,6 +34,7 @@ from factcheck.models import (
     DeliveryAttempt,
     EventKind,
     FactCheck,
+    IntakeArticle,
     JobState,
     LinkStatus,
     Source,
@@ -466,7 +467,11 @@ def _unschedule(claim: Claim, *, reason: str) -> None:
 
 # --- The sweeper
 
-JOB_TASKS = ((ArchiveJob, outbox.ARCHIVE_SOURCE), (Delivery, outbox.DELIVER_WEBHOOK))
+JOB_TASKS = (
+    (ArchiveJob, outbox.ARCHIVE_SOURCE),
+    (Delivery, outbox.DELIVER_WEBHOOK),
+    (IntakeArticle, outbox.PROCESS_INTAKE_ARTICLE),
+)
 
 
 def sweep(*, now: datetime.datetime | None = None) -> int:

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 # services name its tasks rather than import them.
 ARCHIVE_SOURCE = "factcheck.tasks.archive_source"
 DELIVER_WEBHOOK = "factcheck.tasks.deliver_webhook"
+PROCESS_INTAKE_ARTICLE = "factcheck.tasks.process_intake_article"
 
 
 def enqueue(task_name: str, model: type, pk: int) -> None:
