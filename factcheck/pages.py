@@ -1,9 +1,15 @@
-"""Fact-check pages rendered when they change (see factcheck/models/pages.py).
+"""A fact-check's public page, built in one place.
 
-The services call `render_page()` in the transaction that publishes, corrects or
-re-archives a fact-check and `forget_pages()` when an edit to a claimant, tag,
-outlet, article or rating changes what many pages show; the public site calls
-`page_parts()` on every request. Neither imports the other: both import this.
+The parts that change only when the fact-check does (head, article, ClaimReview,
+related ids) are rendered by `rendered()`. The services call `render_page()` in
+the transaction that publishes, corrects or re-archives a fact-check and
+`forget_pages()` when an edit to a claimant, tag, outlet, article or rating
+changes what many pages show (see factcheck/models/pages.py). The public site
+serves `page_parts()` (the stored row) through `factcheck_page()`, and the desk's
+preview renders a draft's parts without storing them, through the same function
+and template, so a draft looks exactly as readers will see it. Neither the
+services nor the public site nor the admin imports another for this: all import
+this module.
 """
 
 import json
@@ -13,10 +19,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
+from factcheck.bidi import direction
 from factcheck.claimreview import SCRIPT_UNSAFE, claim_review
 from factcheck.models import FactCheck, PublicPage, Rating
 
@@ -65,8 +73,12 @@ def rendered(
     """
     claim = factcheck.claim
     tags = list(claim.tags.all())
-    review = claim_review(factcheck, scale_bounds=scale_bounds)
-    compact = json.dumps(review, ensure_ascii=False, separators=(",", ":"))
+    # A draft without a rating (only the desk's preview shows one) has no verdict
+    # to mark up yet.
+    compact = ""
+    if factcheck.rating_id:
+        review = claim_review(factcheck, scale_bounds=scale_bounds)
+        compact = json.dumps(review, ensure_ascii=False, separators=(",", ":"))
     context = {
         "factcheck": factcheck,
         "claim": claim,
@@ -165,3 +177,53 @@ def render_missing_pages(*, batch: int = 200, limit: int | None = None) -> int:
         with transaction.atomic():
             done += _store(_with_parts(FactCheck.objects.filter(pk__in=missing)))
     return done
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    is_current: bool
+
+
+def home_links(current_url: str | None = None) -> list[LanguageLink]:
+    """The switcher of a page that exists in one language only (a fact-check, at
+    `current_url`) or nowhere (an error page): other languages lead home."""
+    current = get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code == current and current_url:
+            links.append(LanguageLink(code, name, current_url, True))
+            continue
+        with override(code):
+            links.append(LanguageLink(code, name, reverse("home"), code == current))
+    return links
+
+
+def without_bodies(factchecks: QuerySet) -> QuerySet:
+    """Fact-checks as a list shows them: without the bodies and search vectors,
+    the largest columns, which no card displays."""
+    return factchecks.defer("body", "search", "headline_search", "claim__search")
+
+
+def factcheck_page(factcheck: FactCheck, parts: PageParts) -> dict:
+    """The context of factcheck/factcheck_detail.html: a published fact-check with
+    its stored parts on the public site, or a draft with parts rendered for the
+    desk's preview, which must look exactly as readers will see it. The related
+    cards are read as they are now, so one retracted since drops out."""
+    related = (
+        without_bodies(FactCheck.objects.published()).filter(pk__in=parts.related)
+        if parts.related
+        else []
+    )
+    url = factcheck.get_absolute_url()
+    return {
+        "factcheck": factcheck,
+        "page": parts,
+        "related": related,
+        "canonical_url": settings.SITE_URL + url,
+        "page_language": factcheck.language,
+        "page_direction": direction(factcheck.language),
+        "language_links": home_links(url),
+    }

@@ -78,6 +78,7 @@ from factcheck.models.tokens import ApiToken, ApiTokenQuerySet
 from factcheck.models.workflow import (
     APPROVE,
     CORRECT,
+    NEXT_STEP,
     NOTE_REQUIRED,
     OPEN_STATUSES,
     PUBLISH,
@@ -87,6 +88,7 @@ from factcheck.models.workflow import (
     TRIAGE,
     Priority,
     Status,
+    next_step,
 )
 
 __all__ = [
@@ -96,6 +98,7 @@ __all__ = [
     "FINAL_HA",
     "HEARTBEAT",
     "INTAKE_TEXT_MAX_LENGTH",
+    "NEXT_STEP",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -158,6 +161,7 @@ __all__ = [
     "having_published_factchecks",
     "language_search_vector",
     "new_webhook_secret",
+    "next_step",
     "search_query",
     "sources_needing_link_check",
     "with_tag",

@@ -9,7 +9,6 @@ many fact-checks, sources, appearances or corrections there are; the tests pin t
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
@@ -24,7 +23,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from factcheck.bidi import direction
 from factcheck.models import (
     Claimant,
     Correction,
@@ -34,9 +32,8 @@ from factcheck.models import (
     Status,
     Tag,
 )
-from factcheck.pages import page_parts
+from factcheck.pages import factcheck_page, home_links, page_parts, without_bodies
 from factcheck.public.cache import PAGE_SECONDS, cached_public, generation_of
-from factcheck.public.context import home_links
 from factcheck.public.filters import FactCheckFilters
 
 LATEST = 10
@@ -86,12 +83,6 @@ def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
     return Page(rows, number, paginator)
 
 
-def without_bodies(factchecks: QuerySet) -> QuerySet:
-    """Fact-checks as a list shows them: without the bodies and search vectors,
-    the largest columns, which no card displays."""
-    return factchecks.defer("body", "search", "headline_search", "claim__search")
-
-
 @require_safe
 @cached_public
 def home(request: HttpRequest) -> HttpResponse:
@@ -131,25 +122,10 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if factcheck.language != get_language():
         # One page per fact-check, under its own language, wherever a link came from.
         return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
-    parts = page_parts(factcheck)
-    related = (
-        without_bodies(FactCheck.objects.published()).filter(pk__in=parts.related)
-        if parts.related
-        else []
-    )
-    url = factcheck.get_absolute_url()
     return render(
         request,
         "factcheck/factcheck_detail.html",
-        {
-            "factcheck": factcheck,
-            "page": parts,
-            "related": related,
-            "canonical_url": settings.SITE_URL + url,
-            "page_language": factcheck.language,
-            "page_direction": direction(factcheck.language),
-            "language_links": home_links(url),
-        },
+        factcheck_page(factcheck, page_parts(factcheck)),
     )
 
 
@@ -161,6 +137,7 @@ def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
     """
     retraction = (
         Correction.objects.public()
+        .select_related("factcheck__claim__claimant")
         .filter(
             kind=CorrectionKind.RETRACTION,
             factcheck__slug=slug,
