@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
@@ -24,7 +24,6 @@ from django.utils.translation import ngettext
 from factcheck import services
 from factcheck.admin.common import (
     TRANSITION_VERBS,
-    AdminMedia,
     RefusalsAsMessages,
     VersionedForm,
     apply_to_each,
@@ -34,6 +33,7 @@ from factcheck.admin.common import (
     status_badge,
 )
 from factcheck.admin.history import describe
+from factcheck.admin.mywork import MY_WORK_LISTS
 from factcheck.models import (
     CORRECT,
     NOTE_REQUIRED,
@@ -82,12 +82,51 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MyWorkFilter(admin.SimpleListFilter):
+    """The three lists of "My work" on the admin index (Claim.objects.work_counts)."""
+
+    title = _("my work")
+    parameter_name = "mywork"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, label in MY_WORK_LISTS]
+
+    def queryset(self, request, queryset):
+        chosen = {
+            "assigned": queryset.assigned_to,
+            "review": queryset.awaiting_review_by,
+            "sent_back": queryset.sent_back_to,
+        }.get(self.value())
+        return chosen(request.user) if chosen else queryset
+
+
 class OpenFilter(admin.SimpleListFilter):
+    """The queue opens on open work; closed work is one click away. A search looks
+    through everything, so a closed claim's number or words still find it."""
+
     title = _("open or closed")
     parameter_name = "open"
 
+    def __init__(self, request, params, model, model_admin):
+        self.searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
-        return [("yes", _("Open work")), ("no", _("Closed"))]
+        return [("yes", _("Open work")), ("no", _("Closed")), ("all", _("All claims"))]
+
+    def value(self):
+        return super().value() or ("all" if self.searching else "yes")
+
+    def choices(self, changelist):
+        # No Django "All" entry: "all" is a choice of its own, "open" the default.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -350,6 +389,7 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     list_display_links = ["claim_text"]
     list_filter = [
         OpenFilter,
+        MyWorkFilter,
         "status",
         AssigneeFilter,
         "language",
@@ -376,7 +416,6 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     ]
     readonly_fields = ["status_label", "assignee", "created_at", "similar_claims"]
     change_form_template = "admin/factcheck/claim/change_form.html"
-    Media = AdminMedia
 
     def get_queryset(self, request):
         scheduler = "factcheck__publish_scheduled_by__"

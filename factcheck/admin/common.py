@@ -27,10 +27,6 @@ TRANSITION_VERBS = {
 }
 
 
-class AdminMedia:
-    css = {"all": ["factcheck/admin.css"]}
-
-
 def status_badge(claim: Claim) -> str:
     return format_html(
         '<span class="status-badge status-{}">{}</span>',
