@@ -655,6 +655,7 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
                 "admin:factcheck_claim_transition", args=[claim.pk]
             )
             context["can_take"] = claim.is_open and claim.assignee_id != request.user.pk
+            context["reader"] = _from_the_reader(request, claim)
             context["schedule_note"] = schedule_note(claim)
             if claim.status == Status.APPROVED and self.has_publish_permission(request):
                 context["schedule_form"] = ScheduleForm(claim=claim)
@@ -668,8 +669,14 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     def get_urls(self):
         transition = self.admin_site.admin_view(self.transition_view)
         schedule = self.admin_site.admin_view(self.schedule_view)
+        from_link = self.admin_site.admin_view(self.appearance_from_link_view)
         return [
             path("<int:pk>/transition/", transition, name="factcheck_claim_transition"),
+            path(
+                "<int:pk>/appearance-from-link/",
+                from_link,
+                name="factcheck_claim_appearance_from_link",
+            ),
             path("<int:pk>/schedule/", schedule, name="factcheck_claim_schedule"),
             *super().get_urls(),
         ]
@@ -679,6 +686,26 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _schedule_view(self, request, pk)
+
+    def appearance_from_link_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=pk)
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        try:
+            services.appearance_from_link(
+                claim, actor=request.user, url=request.POST.get("url", "")
+            )
+        except services.WorkflowError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("The reader's link is now an appearance of the claim."),
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:factcheck_claim_change", args=[pk]))
 
     # --- Actions on the queue
 
@@ -747,6 +774,30 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._apply(request, queryset, Status.PUBLISHED)
+
+
+def _from_the_reader(request: HttpRequest, claim: Claim) -> dict:
+    """What a reader sent with the claim: their links, each one click from being
+    an appearance, and how to reach them, which only editors see (they answer
+    readers; the contact is personal data nobody else needs)."""
+    linked = services.linked_already(claim)
+    may_add = (
+        claim.status in services.DRAFT_STATUSES
+        and request.user.has_perm("factcheck.add_appearance")
+        and request.user.has_perm("factcheck.add_outlet")
+        and request.user.has_perm("factcheck.add_article")
+    )
+    links = [
+        {"url": url, "linked": services.canonical_link(url) in linked}
+        for url in services.reader_links(claim)
+    ]
+    contact = claim.submitter_contact if request.user.has_perm(TRIAGE) else ""
+    return {
+        "links": links,
+        "may_add": may_add,
+        "contact": contact,
+        "url": reverse("admin:factcheck_claim_appearance_from_link", args=[claim.pk]),
+    }
 
 
 def _values(obj, fields) -> dict:

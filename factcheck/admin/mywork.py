@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from factcheck.models import APPROVE, RESEARCH, Claim
 
-
 MY_WORK_LISTS = [
     ("assigned", _("Assigned to me")),
     ("review", _("Waiting for my review")),

@@ -76,6 +76,12 @@ from factcheck.services.jobs import (
     schedule_publication,
     sweep,
 )
+from factcheck.services.readers import (
+    appearance_from_link,
+    canonical_link,
+    linked_already,
+    reader_links,
+)
 
 __all__ = [
     "APPEARANCE_FIELDS",
@@ -106,14 +112,18 @@ __all__ = [
     "add_appearance",
     "add_source",
     "allowed_transitions",
+    "appearance_from_link",
     "assign",
+    "canonical_link",
     "correct",
     "delete_reference",
     "ensure_draft",
     "get_or_create_article",
     "hash_token_key",
     "issue_token",
+    "linked_already",
     "publish_due",
+    "reader_links",
     "rearchive",
     "record_link_checks",
     "redeliver",
