@@ -32,6 +32,13 @@ def deliver_webhook(self, delivery_id: int) -> None:
         raise self.retry(countdown=retry_in)
 
 
+@shared_task(bind=True, max_retries=services.NOTIFICATION_MAX_ATTEMPTS - 1)
+def email_notification(self, notification_id: int) -> None:
+    retry_in = services.run_notification_email(notification_id, lease=self.request.id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
 @shared_task
 def publish_scheduled() -> int:
     return len(services.publish_due())

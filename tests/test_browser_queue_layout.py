@@ -67,7 +67,7 @@ def test_it_gives_the_claim_most_of_the_queue_at_laptop_width(
     busy_queue,
     browser,  # noqa: F811
 ):
-    editor, arabic, english = busy_queue
+    editor, _arabic, _english = busy_queue
     page, problems = open_as(browser, live_server, editor.username, width=1366)
     page.goto(f"{live_server.url}/admin/factcheck/claim/")
 
@@ -124,7 +124,7 @@ def test_the_action_bar_stays_usable_on_a_phone(
     busy_queue,
     browser,  # noqa: F811
 ):
-    editor, arabic, _english = busy_queue
+    editor, _arabic, _english = busy_queue
     page, problems = open_as(browser, live_server, editor.username, width=390)
     page.goto(f"{live_server.url}/admin/factcheck/claim/")
 

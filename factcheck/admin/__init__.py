@@ -6,10 +6,25 @@ decides an editorial rule on its own. It decides only what to show to whom.
 One module per area, each registering its own pages: claims.py (the queue and the
 claim page), factchecks.py (published fact-checks and corrections), reference.py
 (outlets, articles, claimants, tags, ratings, the audit trail, API keys),
-background.py (sources' archives, webhook subscribers and deliveries) and
-accounts.py (people's accounts and roles).
+background.py (sources' archives, webhook subscribers and deliveries),
+accounts.py (people's accounts and roles) and notifications.py (each person's
+own notifications).
 """
 
-from factcheck.admin import accounts, background, claims, factchecks, reference
+from factcheck.admin import (
+    accounts,
+    background,
+    claims,
+    factchecks,
+    notifications,
+    reference,
+)
 
-__all__ = ["accounts", "background", "claims", "factchecks", "reference"]
+__all__ = [
+    "accounts",
+    "background",
+    "claims",
+    "factchecks",
+    "notifications",
+    "reference",
+]

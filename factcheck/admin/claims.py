@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import (
@@ -38,6 +38,7 @@ from factcheck.models import (
     CORRECT,
     NOTE_REQUIRED,
     OPEN_STATUSES,
+    RESEARCH,
     TRANSITIONS,
     TRIAGE,
     Appearance,
@@ -45,6 +46,7 @@ from factcheck.models import (
     CorrectionKind,
     Event,
     FactCheck,
+    Note,
     Outlet,
     Source,
     Status,
@@ -656,6 +658,11 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
             )
             context["can_take"] = claim.is_open and claim.assignee_id != request.user.pk
             context["reader"] = _from_the_reader(request, claim)
+            context["notes"] = Note.objects.thread(claim)
+            context["may_note"] = request.user.has_perm(RESEARCH)
+            context["notes_url"] = reverse(
+                "admin:factcheck_claim_notes", args=[claim.pk]
+            )
             context["schedule_note"] = schedule_note(claim)
             if claim.status == Status.APPROVED and self.has_publish_permission(request):
                 context["schedule_form"] = ScheduleForm(claim=claim)
@@ -670,7 +677,9 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
         transition = self.admin_site.admin_view(self.transition_view)
         schedule = self.admin_site.admin_view(self.schedule_view)
         from_link = self.admin_site.admin_view(self.appearance_from_link_view)
+        notes = self.admin_site.admin_view(self.notes_view)
         return [
+            path("<int:pk>/notes/", notes, name="factcheck_claim_notes"),
             path("<int:pk>/transition/", transition, name="factcheck_claim_transition"),
             path(
                 "<int:pk>/appearance-from-link/",
@@ -686,6 +695,23 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _schedule_view(self, request, pk)
+
+    def notes_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=pk)
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        try:
+            services.add_note(claim, actor=request.user, text=request.POST.get("text"))
+        except services.WorkflowError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("Note added."), messages.SUCCESS)
+        back = reverse("admin:factcheck_claim_change", args=[pk])
+        return HttpResponseRedirect(f"{back}#notes")
 
     def appearance_from_link_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":

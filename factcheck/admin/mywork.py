@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.models import APPROVE, RESEARCH, Claim
+from factcheck.models import APPROVE, RESEARCH, Claim, Notification
 
 MY_WORK_LISTS = [
     ("assigned", _("Assigned to me")),
@@ -32,8 +32,12 @@ def my_work(user: AbstractBaseUser) -> list[WorkList]:
         return []
     counts = Claim.objects.work_counts(user)
     queue = reverse("admin:factcheck_claim_changelist")
-    return [
+    lists = [
         WorkList(label, counts[key], f"{queue}?{urlencode({'mywork': key})}")
         for key, label in MY_WORK_LISTS
         if key != "review" or user.has_perm(APPROVE)
     ]
+    unread = Notification.objects.for_user(user).unread().count()
+    inbox = reverse("admin:factcheck_notification_changelist")
+    lists.append(WorkList(_("Unread notifications"), unread, f"{inbox}?unread=yes"))
+    return lists

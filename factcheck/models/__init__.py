@@ -69,12 +69,19 @@ from factcheck.models.jobs import (
     WebhookEvent,
     new_webhook_secret,
 )
+from factcheck.models.notes import NOTE_MAX_LENGTH, Note, NoteQuerySet
+from factcheck.models.notifications import (
+    Notification,
+    NotificationKind,
+    NotificationQuerySet,
+)
 
 __all__ = [
     "APPROVE",
     "CORRECT",
     "FINAL_HA",
     "HEARTBEAT",
+    "NOTE_MAX_LENGTH",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -107,6 +114,11 @@ __all__ = [
     "JobState",
     "Language",
     "LinkStatus",
+    "Note",
+    "NoteQuerySet",
+    "Notification",
+    "NotificationKind",
+    "NotificationQuerySet",
     "Outlet",
     "PeriodicJob",
     "Priority",

@@ -62,6 +62,7 @@ from factcheck.services.jobs import (
     JOB_TASKS,
     LINK_CHECK_BATCH,
     LINK_CHECK_EVERY,
+    NOTIFICATION_MAX_ATTEMPTS,
     RETRY_BASE_SECONDS,
     RETRYABLE_STATUSES,
     SWEEP_BATCH,
@@ -73,9 +74,11 @@ from factcheck.services.jobs import (
     retry_delay,
     run_archive_job,
     run_delivery,
+    run_notification_email,
     schedule_publication,
     sweep,
 )
+from factcheck.services.notes import add_note
 from factcheck.services.readers import (
     appearance_from_link,
     canonical_link,
@@ -96,6 +99,7 @@ __all__ = [
     "JOB_TASKS",
     "LINK_CHECK_BATCH",
     "LINK_CHECK_EVERY",
+    "NOTIFICATION_MAX_ATTEMPTS",
     "RETRYABLE_STATUSES",
     "RETRY_BASE_SECONDS",
     "SOURCE_FIELDS",
@@ -110,6 +114,7 @@ __all__ = [
     "Refusal",
     "WorkflowError",
     "add_appearance",
+    "add_note",
     "add_source",
     "allowed_transitions",
     "appearance_from_link",
@@ -133,6 +138,7 @@ __all__ = [
     "revoke_token",
     "run_archive_job",
     "run_delivery",
+    "run_notification_email",
     "save_draft",
     "save_reference",
     "schedule_publication",

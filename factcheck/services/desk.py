@@ -41,7 +41,7 @@ from factcheck.models import (
     WebhookEvent,
 )
 from factcheck.public.cache import purge as purge_public_pages
-from factcheck.services import outbox
+from factcheck.services import notifications, outbox
 from factcheck.services.audit import editable_fields, snapshot
 from factcheck.services.audit import record as _record
 
@@ -222,6 +222,7 @@ def transition(
             to_status=to,
         )
         transaction.on_commit(lambda: _after_transition(event.pk))
+        notifications.notify_transition(locked, event)
         if to in (Status.PUBLISHED, Status.RETRACTED):
             # Readers see the change on their next request, on every page it shows on.
             transaction.on_commit(purge_public_pages)
@@ -461,12 +462,13 @@ def assign(
         if previous == (assignee.pk if assignee else None):
             return claim
         _bump(locked, assignee=assignee)
-        _record(
+        event = _record(
             locked,
             EventKind.ASSIGN,
             actor,
             data={"from": previous, "to": assignee.pk if assignee else None},
         )
+        notifications.notify_assignment(locked, event, assignee)
     claim.refresh_from_db()
     return claim
 
