@@ -68,7 +68,12 @@ def _reviewers(claim: Claim) -> list[AbstractBaseUser]:
     authors = FactCheck.authors.through.objects.filter(factcheck__claim=claim)
     return list(
         get_user_model()
-        .objects.with_perm(APPROVE, include_superusers=False)
+        # Roles are groups with permissions: Django's own backend answers.
+        .objects.with_perm(
+            APPROVE,
+            include_superusers=False,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .filter(is_active=True, is_staff=True)
         .exclude(pk__in=authors.values("user_id"))
     )
