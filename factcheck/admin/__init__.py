@@ -4,11 +4,11 @@ Every save and every button here calls `factcheck.services`; nothing in this pac
 decides an editorial rule on its own. It decides only what to show to whom.
 
 One module per area, each registering its own pages: claims.py (the queue and the
-claim page), factchecks.py (published fact-checks and corrections), reference.py
-(outlets, articles, claimants, tags, ratings, the audit trail, API keys),
-background.py (sources' archives, webhook subscribers and deliveries),
-accounts.py (people's accounts and roles) and notifications.py (each person's
-own notifications).
+claim page, whose forms are in forms.py), factchecks.py (published fact-checks and
+corrections), reference.py (outlets, articles, claimants, tags, ratings, the audit
+trail, API keys), background.py (sources' archives, webhook subscribers and
+deliveries), accounts.py (people's accounts and roles), notifications.py (each
+person's own notifications) and mywork.py ("My work" on the index).
 """
 
 from factcheck.admin import (

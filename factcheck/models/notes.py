@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.fields import CleanTextField
-from factcheck.models.desk import Claim, clean_text_constraint
+from factcheck.fields import CleanTextField, clean_text_constraint
+from factcheck.models.claims import Claim
 
 NOTE_MAX_LENGTH = 5_000
 

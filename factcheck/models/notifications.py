@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.models.desk import Claim, Event
+from factcheck.models.claims import Claim
+from factcheck.models.events import Event
 from factcheck.models.jobs import Job, JobState
 
 

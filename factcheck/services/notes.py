@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from factcheck.models import NOTE_MAX_LENGTH, RESEARCH, Claim, EventKind, Note
 from factcheck.services.audit import record
-from factcheck.services.desk import GuardFailed, NotAllowed
+from factcheck.services.errors import GuardFailed, NotAllowed
 
 
 def add_note(claim: Claim, *, actor: AbstractBaseUser, text: str) -> Note:

@@ -98,7 +98,12 @@ def _record(recipients, *, claim: Claim, event: Event, kind: str) -> list[Notifi
     )
     for notification in made:
         transaction.on_commit(
-            partial(outbox.enqueue, "email_notification", Notification, notification.pk)
+            partial(
+                outbox.enqueue,
+                outbox.EMAIL_NOTIFICATION,
+                Notification,
+                notification.pk,
+            )
         )
     return made
 

@@ -11,13 +11,9 @@ from django.utils.translation import gettext as _
 
 from factcheck.fields import normalize_article_url
 from factcheck.models import Appearance, Claim, Outlet
-from factcheck.services.desk import (
-    GuardFailed,
-    NotAllowed,
-    add_appearance,
-    get_or_create_article,
-    save_reference,
-)
+from factcheck.services.appearances import add_appearance, get_or_create_article
+from factcheck.services.errors import GuardFailed, NotAllowed
+from factcheck.services.reference import save_reference
 
 LINK = re.compile(r"https?://[^\s<>\"'«»]+", re.IGNORECASE)
 # Punctuation that ends a sentence rather than a link, Arabic's included.
