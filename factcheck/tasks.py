@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from factcheck import services
 from factcheck.models import HEARTBEAT, PeriodicJob
+from factcheck.services import intake
 
 
 @shared_task(bind=True, max_retries=services.ARCHIVE_MAX_ATTEMPTS - 1)
@@ -37,6 +38,22 @@ def email_notification(self, notification_id: int) -> None:
     retry_in = services.run_notification_email(notification_id, lease=self.request.id)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
+
+
+@shared_task(bind=True, max_retries=0)
+def process_intake_article(self, article_id: int) -> None:
+    # A lost or killed run is resent by the sweeper, which the row's attempts cap.
+    intake.run_intake_job(article_id, lease=self.request.id)
+
+
+@shared_task
+def train_checkworthiness() -> dict[str, bool]:
+    """Nightly: each language's model retrained from the editors' decisions,
+    kept only if it ranks the latest ones at least as well."""
+    return {
+        language: intake.train_scorer(language).replacement.replaced
+        for language in intake.TRAINED_LANGUAGES
+    }
 
 
 @shared_task

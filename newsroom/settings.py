@@ -307,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0 * 60,
         "options": {"expires": 60 * 60},
     },
+    # Each language's check-worthiness model retrained from the day's decisions.
+    "train-checkworthiness": {
+        "task": "factcheck.tasks.train_checkworthiness",
+        "schedule": 24 * 60.0 * 60,
+        "options": {"expires": 60 * 60},
+    },
     # Proves the worker runs what the clock sends (the admin's Clock page).
     "heartbeat": {
         "task": "factcheck.tasks.heartbeat",

@@ -26,6 +26,7 @@ def test_every_periodic_job_names_a_task_the_worker_knows():
         "factcheck.tasks.sweep",
         "factcheck.tasks.check_links",
         "factcheck.tasks.heartbeat",
+        "factcheck.tasks.train_checkworthiness",
     }
     assert scheduled <= set(app.tasks)
     assert (

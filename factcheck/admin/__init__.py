@@ -7,8 +7,9 @@ One module per area, each registering its own pages: claims.py (the queue and th
 claim page, whose forms are in forms.py), factchecks.py (published fact-checks and
 corrections), reference.py (outlets, articles, claimants, tags, ratings, the audit
 trail, API keys), background.py (sources' archives, webhook subscribers and
-deliveries), accounts.py (people's accounts and roles), notifications.py (each
-person's own notifications) and mywork.py ("My work" on the index).
+deliveries), accounts.py (people's accounts and roles), intake.py (articles
+taken in and the sentences proposed from them), notifications.py (each person's
+own notifications) and mywork.py ("My work" on the index).
 """
 
 from factcheck.admin import (
@@ -16,6 +17,7 @@ from factcheck.admin import (
     background,
     claims,
     factchecks,
+    intake,
     notifications,
     reference,
 )
@@ -25,6 +27,7 @@ __all__ = [
     "background",
     "claims",
     "factchecks",
+    "intake",
     "notifications",
     "reference",
 ]

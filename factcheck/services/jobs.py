@@ -36,6 +36,7 @@ from factcheck.models import (
     DeliveryAttempt,
     EventKind,
     FactCheck,
+    IntakeArticle,
     JobState,
     LinkStatus,
     Notification,
@@ -517,6 +518,7 @@ JOB_TASKS = (
     (ArchiveJob, outbox.ARCHIVE_SOURCE),
     (Delivery, outbox.DELIVER_WEBHOOK),
     (Notification, outbox.EMAIL_NOTIFICATION),
+    (IntakeArticle, outbox.PROCESS_INTAKE_ARTICLE),
 )
 
 

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 ARCHIVE_SOURCE = "factcheck.tasks.archive_source"
 DELIVER_WEBHOOK = "factcheck.tasks.deliver_webhook"
 EMAIL_NOTIFICATION = "factcheck.tasks.email_notification"
+PROCESS_INTAKE_ARTICLE = "factcheck.tasks.process_intake_article"
 
 
 def enqueue(task_name: str, model: type, pk: int) -> None:

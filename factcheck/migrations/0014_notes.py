@@ -10,7 +10,7 @@ import factcheck.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0012_record_guards_and_event_subjects"),
+        ("factcheck", "0013_intake"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

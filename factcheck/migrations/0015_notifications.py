@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0013_notes"),
+        ("factcheck", "0014_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
