@@ -33,6 +33,13 @@ def deliver_webhook(self, delivery_id: int) -> None:
         raise self.retry(countdown=retry_in)
 
 
+@shared_task(bind=True, max_retries=services.NOTIFICATION_MAX_ATTEMPTS - 1)
+def email_notification(self, notification_id: int) -> None:
+    retry_in = services.run_notification_email(notification_id, lease=self.request.id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
 @shared_task(bind=True, max_retries=0)
 def process_intake_article(self, article_id: int) -> None:
     # A lost or killed run is resent by the sweeper, which the row's attempts cap.

@@ -16,9 +16,11 @@ import dj_database_url
 from newsroom import bootstrap
 from newsroom.environment import (
     BASE_DIR,
+    email_settings,
     env_bool,
     env_int,
     env_list,
+    env_time_zone,
     refuse_incomplete_production,
     site_url,
     state_dir,
@@ -176,7 +178,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("ar", "العربية"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "UTC"
+# The newsroom's time zone: scheduled publication is entered and shown in it, and
+# the admin shows times in it. Stored times are UTC whatever it is.
+TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -232,6 +236,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom Fact-Check Desk")
+
+# The desk's e-mail (notifications to colleagues): EMAIL_URL, read by
+# newsroom.environment.email_settings; printed to the console when unset.
+_email = email_settings(os.environ.get("EMAIL_URL", ""))
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "desk@localhost")
+EMAIL_TIMEOUT = 10
 DEMO_ACCOUNTS_FILE = STATE_DIR / "demo-accounts.json"
 
 LOGGING = {

@@ -29,7 +29,7 @@ def test_it_lists_open_work_first_then_priority_then_age(logged_in_editor):
     new_normal = factories.claim(priority=Priority.NORMAL)
     dismissed = factories.claim(status=Status.DISMISSED, priority=Priority.HIGH)
 
-    response = logged_in_editor.get(QUEUE)
+    response = logged_in_editor.get(QUEUE, {"open": "all"})
 
     assert response.status_code == 200
     ids = queue_ids(response)
@@ -127,6 +127,32 @@ def test_it_runs_the_queue_in_the_same_number_of_queries_for_10_and_1000_claims(
 
 
 PINNED_QUEUE_QUERIES = 9
+
+
+def test_it_opens_on_open_work_with_closed_work_one_click_away(logged_in_editor):
+    submitted = factories.claim()
+    approved = factories.claim(status=Status.APPROVED)
+    published = factories.claim(status=Status.PUBLISHED)
+    dismissed = factories.claim(status=Status.DISMISSED)
+
+    opening = logged_in_editor.get(QUEUE)
+    html = opening.content.decode()
+
+    assert set(queue_ids(opening)) == {submitted.pk, approved.pk}
+    assert '<li class="selected">\n    <a href="?open=yes">Open work</a>' in html
+    assert 'href="?open=no"' in html and 'href="?open=all"' in html
+    closed = logged_in_editor.get(QUEUE, {"open": "no"})
+    assert set(queue_ids(closed)) == {published.pk, dismissed.pk}
+    everything = logged_in_editor.get(QUEUE, {"open": "all"})
+    assert len(queue_ids(everything)) == 4
+
+
+def test_a_search_looks_through_closed_work_too(logged_in_editor):
+    dismissed = factories.claim(status=Status.DISMISSED)
+
+    found = logged_in_editor.get(QUEUE, {"q": str(dismissed.pk)})
+
+    assert queue_ids(found) == [dismissed.pk]
 
 
 def test_it_shows_similar_earlier_claims_on_the_claim_page(logged_in_editor):

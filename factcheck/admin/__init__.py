@@ -7,8 +7,9 @@ One module per area, each registering its own pages: claims.py (the queue and th
 claim page, whose forms are in forms.py), factchecks.py (published fact-checks and
 corrections), reference.py (outlets, articles, claimants, tags, ratings, the audit
 trail, API keys), background.py (sources' archives, webhook subscribers and
-deliveries), accounts.py (people's accounts and roles) and intake.py (articles
-taken in and the sentences proposed from them).
+deliveries), accounts.py (people's accounts and roles), intake.py (articles
+taken in and the sentences proposed from them), notifications.py (each person's
+own notifications) and mywork.py ("My work" on the index).
 """
 
 from factcheck.admin import (
@@ -17,7 +18,16 @@ from factcheck.admin import (
     claims,
     factchecks,
     intake,
+    notifications,
     reference,
 )
 
-__all__ = ["accounts", "background", "claims", "factchecks", "intake", "reference"]
+__all__ = [
+    "accounts",
+    "background",
+    "claims",
+    "factchecks",
+    "intake",
+    "notifications",
+    "reference",
+]

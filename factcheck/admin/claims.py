@@ -1,8 +1,8 @@
 """The claim queue and the claim page: where editors and fact-checkers work."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import (
@@ -22,7 +22,6 @@ from django.utils.translation import ngettext
 
 from factcheck import services
 from factcheck.admin.common import (
-    AdminMedia,
     RefusalsKeepWhatWasTyped,
     apply_to_each,
     link_badge,
@@ -39,6 +38,7 @@ from factcheck.admin.forms import (
     ScheduleForm,
 )
 from factcheck.admin.history import describe
+from factcheck.admin.mywork import MY_WORK_LISTS
 from factcheck.admin.preview import (
     factcheck_page_url,
     page_link,
@@ -62,12 +62,14 @@ from factcheck.bidi import direction
 from factcheck.models import (
     CORRECT,
     OPEN_STATUSES,
+    RESEARCH,
     TRANSITIONS,
     TRIAGE,
     Appearance,
     Claim,
     Event,
     FactCheck,
+    Note,
     Outlet,
     Source,
     Status,
@@ -105,12 +107,51 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MyWorkFilter(admin.SimpleListFilter):
+    """The three lists of "My work" on the admin index (Claim.objects.work_counts)."""
+
+    title = _("my work")
+    parameter_name = "mywork"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, label in MY_WORK_LISTS]
+
+    def queryset(self, request, queryset):
+        chosen = {
+            "assigned": queryset.assigned_to,
+            "review": queryset.awaiting_review_by,
+            "sent_back": queryset.sent_back_to,
+        }.get(self.value())
+        return chosen(request.user) if chosen else queryset
+
+
 class OpenFilter(admin.SimpleListFilter):
+    """The queue opens on open work; closed work is one click away. A search looks
+    through everything, so a closed claim's number or words still find it."""
+
     title = _("open or closed")
     parameter_name = "open"
 
+    def __init__(self, request, params, model, model_admin):
+        self.searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
-        return [("yes", _("Open work")), ("no", _("Closed"))]
+        return [("yes", _("Open work")), ("no", _("Closed")), ("all", _("All claims"))]
+
+    def value(self):
+        return super().value() or ("all" if self.searching else "yes")
+
+    def choices(self, changelist):
+        # No Django "All" entry: "all" is a choice of its own, "open" the default.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -322,6 +363,7 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
     list_display_links = ["claim_text"]
     list_filter = [
         OpenFilter,
+        MyWorkFilter,
         "status",
         AssigneeFilter,
         "language",
@@ -349,7 +391,6 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
     ]
     readonly_fields = ["status_label", "assignee", "created_at", "similar_claims"]
     change_form_template = "admin/factcheck/claim/change_form.html"
-    Media = AdminMedia
 
     def get_queryset(self, request):
         scheduler = "factcheck__publish_scheduled_by__"
@@ -605,6 +646,12 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
                     prefix="transition",
                 )
             context["preview_url"] = preview_url(claim)
+            context["reader"] = _from_the_reader(request, claim)
+            context["notes"] = Note.objects.thread(claim)
+            context["may_note"] = request.user.has_perm(RESEARCH)
+            context["notes_url"] = reverse(
+                "admin:factcheck_claim_notes", args=[claim.pk]
+            )
             context["schedule_note"] = schedule_note(claim)
             if claim.status == Status.APPROVED and self.has_publish_permission(request):
                 context["schedule_form"] = ScheduleForm(claim=claim)
@@ -640,8 +687,16 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
         transition = self.admin_site.admin_view(self.transition_view)
         schedule = self.admin_site.admin_view(self.schedule_view)
         preview = self.admin_site.admin_view(self.preview_view)
+        from_link = self.admin_site.admin_view(self.appearance_from_link_view)
+        notes = self.admin_site.admin_view(self.notes_view)
         return [
+            path("<int:pk>/notes/", notes, name="factcheck_claim_notes"),
             path("<int:pk>/transition/", transition, name="factcheck_claim_transition"),
+            path(
+                "<int:pk>/appearance-from-link/",
+                from_link,
+                name="factcheck_claim_appearance_from_link",
+            ),
             path("<int:pk>/schedule/", schedule, name="factcheck_claim_schedule"),
             path("<int:pk>/preview/", preview, name="factcheck_claim_preview"),
             *super().get_urls(),
@@ -655,6 +710,43 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
 
     def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _schedule_view(self, request, pk)
+
+    def notes_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=pk)
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        try:
+            services.add_note(claim, actor=request.user, text=request.POST.get("text"))
+        except services.WorkflowError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("Note added."), messages.SUCCESS)
+        back = reverse("admin:factcheck_claim_change", args=[pk])
+        return HttpResponseRedirect(f"{back}#notes")
+
+    def appearance_from_link_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=pk)
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        try:
+            services.appearance_from_link(
+                claim, actor=request.user, url=request.POST.get("url", "")
+            )
+        except services.WorkflowError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("The reader's link is now an appearance of the claim."),
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:factcheck_claim_change", args=[pk]))
 
     # --- Actions on the queue
 
@@ -755,6 +847,30 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._apply(request, queryset, Status.PUBLISHED)
+
+
+def _from_the_reader(request: HttpRequest, claim: Claim) -> dict:
+    """What a reader sent with the claim: their links, each one click from being
+    an appearance, and how to reach them, which only editors see (they answer
+    readers; the contact is personal data nobody else needs)."""
+    linked = services.linked_already(claim)
+    may_add = (
+        claim.status in services.DRAFT_STATUSES
+        and request.user.has_perm("factcheck.add_appearance")
+        and request.user.has_perm("factcheck.add_outlet")
+        and request.user.has_perm("factcheck.add_article")
+    )
+    links = [
+        {"url": url, "linked": services.canonical_link(url) in linked}
+        for url in services.reader_links(claim)
+    ]
+    contact = claim.submitter_contact if request.user.has_perm(TRIAGE) else ""
+    return {
+        "links": links,
+        "may_add": may_add,
+        "contact": contact,
+        "url": reverse("admin:factcheck_claim_appearance_from_link", args=[claim.pk]),
+    }
 
 
 def _values(obj, fields) -> dict:

@@ -27,10 +27,6 @@ TRANSITION_VERBS = {
 }
 
 
-class AdminMedia:
-    css = {"all": ["factcheck/admin.css"]}
-
-
 def person_name(person) -> str:
     """A colleague as the desk names them: full name, or login if none is set."""
     return person.get_full_name() or person.get_username()

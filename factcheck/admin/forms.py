@@ -134,7 +134,9 @@ class ScheduleForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         # A naive datetime-local value is read in the current time zone, which is
-        # the site's (settings.TIME_ZONE): nothing activates another one.
+        # the newsroom's (settings.TIME_ZONE, from NEWSROOM_TIME_ZONE): nothing
+        # activates another one. Its name is shown beside the field.
+        self.zone = timezone.get_current_timezone_name()
         self.fields["publish_at"].help_text = _(
             "Date and time in the site's time zone, %(zone)s. The fact-check is "
             "published then, in your name, if it is still approved."

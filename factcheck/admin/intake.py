@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
-from factcheck.admin.common import AdminMedia, job_badge, local_time
+from factcheck.admin.common import job_badge, local_time
 from factcheck.bidi import direction
 from factcheck.intake.rules import REASON_LABELS
 from factcheck.models import (
@@ -93,7 +93,6 @@ class IntakeArticleAdmin(admin.ModelAdmin):
     list_filter = ["state", "source", "language"]
     search_fields = ["title", "url", "text"]
     list_select_related = ["created_by"]
-    Media = AdminMedia
 
     def get_queryset(self, request):
         return (

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
-from factcheck.admin.common import AdminMedia, RefusalsAsMessages
+from factcheck.admin.common import RefusalsAsMessages
 from factcheck.admin.history import EventHistory
 from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating, Tag
 
@@ -64,7 +64,6 @@ class TagAdmin(ReferenceAdmin):
 class RatingAdmin(ReferenceAdmin):
     list_display = ["value", "label_en", "label_ar", "swatch"]
     ordering = ["value"]
-    Media = AdminMedia
 
     @admin.display(description=_("Badge"))
     def swatch(self, rating: Rating) -> str:

@@ -55,6 +55,12 @@ from factcheck.models.jobs import (
     new_webhook_secret,
     sources_needing_link_check,
 )
+from factcheck.models.notes import NOTE_MAX_LENGTH, Note, NoteQuerySet
+from factcheck.models.notifications import (
+    Notification,
+    NotificationKind,
+    NotificationQuerySet,
+)
 from factcheck.models.pages import PublicPage
 from factcheck.models.reference import (
     Article,
@@ -99,6 +105,7 @@ __all__ = [
     "HEARTBEAT",
     "INTAKE_TEXT_MAX_LENGTH",
     "NEXT_STEP",
+    "NOTE_MAX_LENGTH",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -135,6 +142,11 @@ __all__ = [
     "JobState",
     "Language",
     "LinkStatus",
+    "Note",
+    "NoteQuerySet",
+    "Notification",
+    "NotificationKind",
+    "NotificationQuerySet",
     "Outlet",
     "PeriodicJob",
     "Priority",

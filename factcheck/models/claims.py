@@ -90,6 +90,56 @@ class ClaimQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    # "My work" on the admin index, and the queue's filters of the same names.
+
+    def assigned_to(self, user):
+        """Open claims given to this person."""
+        return self.open().filter(assignee=user)
+
+    def awaiting_review_by(self, user):
+        """Drafts in review that this person did not write (four eyes): what an
+        editor may approve. Whether they may approve at all is their role's."""
+        return self.filter(status=Status.IN_REVIEW).exclude(
+            models.Exists(_authored_by(self.model, user))
+        )
+
+    def sent_back_to(self, user):
+        """Claims back in research after review, for their assignee and the
+        draft's authors: the last move was a send-back."""
+        send_back = related_model(self.model, "events").objects.filter(
+            claim=models.OuterRef("pk"),
+            kind="transition",
+            to_status=Status.IN_RESEARCH,
+            from_status__in=(Status.IN_REVIEW, Status.APPROVED),
+            created_at__gte=models.OuterRef("status_changed_at"),
+        )
+        return self.filter(
+            Q(assignee=user) | Q(models.Exists(_authored_by(self.model, user))),
+            models.Exists(send_back),
+            status=Status.IN_RESEARCH,
+        )
+
+    def work_counts(self, user) -> dict[str, int]:
+        """How many claims are assigned to, waiting for the review of, and sent
+        back to this person: one query."""
+        pks = {
+            "assigned": self.assigned_to(user).values("pk"),
+            "review": self.awaiting_review_by(user).values("pk"),
+            "sent_back": self.sent_back_to(user).values("pk"),
+        }
+        return self.open().aggregate(
+            **{
+                name: Count("pk", filter=Q(pk__in=subquery))
+                for name, subquery in pks.items()
+            }
+        )
+
+
+def _authored_by(claim_model, user) -> models.QuerySet:
+    """The author rows linking the outer claim's draft to this person."""
+    authors = related_model(claim_model, "factcheck").authors.through
+    return authors.objects.filter(factcheck__claim=models.OuterRef("pk"), user=user)
+
 
 class Claim(models.Model):
     text = CleanTextField(

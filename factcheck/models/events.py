@@ -25,6 +25,7 @@ class EventKind(models.TextChoices):
     REVOKE = "revoke", _("Revoked")
     REARCHIVE = "rearchive", _("Re-archive asked for")
     REDELIVER = "redeliver", _("Sent again")
+    NOTE = "note", _("Internal note")
 
 
 class EventQuerySet(models.QuerySet):

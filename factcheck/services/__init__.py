@@ -20,9 +20,11 @@ A module per concern: errors.py (the refusals), records.py (what every write on 
 claim starts with: permission, row lock, version, draft guard), workflow.py (moves
 along the graph), claims.py, appearances.py (articles and where a claim appeared),
 evidence.py (sources), drafts.py, corrections.py, reference.py, tokens.py (API
-keys), accounts.py (roles and account flags), audit.py (Event rows); outbox.py
-records background jobs inside those transactions; jobs.py runs them and holds the
-writes that schedule or repeat them.
+keys), accounts.py (roles and account flags), audit.py (Event rows), notes.py
+(internal notes), readers.py (a reader's link made an appearance),
+notifications.py (who is told of what); outbox.py records background jobs inside
+those transactions; jobs.py runs them and holds the writes that schedule or repeat
+them.
 """
 
 from factcheck.services.appearances import (
@@ -61,6 +63,7 @@ from factcheck.services.jobs import (
     JOB_TASKS,
     LINK_CHECK_BATCH,
     LINK_CHECK_EVERY,
+    NOTIFICATION_MAX_ATTEMPTS,
     RETRY_BASE_SECONDS,
     RETRYABLE_STATUSES,
     SWEEP_BATCH,
@@ -72,8 +75,16 @@ from factcheck.services.jobs import (
     retry_delay,
     run_archive_job,
     run_delivery,
+    run_notification_email,
     schedule_publication,
     sweep,
+)
+from factcheck.services.notes import add_note
+from factcheck.services.readers import (
+    appearance_from_link,
+    canonical_link,
+    linked_already,
+    reader_links,
 )
 from factcheck.services.records import DRAFT_STATUSES
 from factcheck.services.reference import delete_reference, save_reference
@@ -99,6 +110,7 @@ __all__ = [
     "JOB_TASKS",
     "LINK_CHECK_BATCH",
     "LINK_CHECK_EVERY",
+    "NOTIFICATION_MAX_ATTEMPTS",
     "RETRYABLE_STATUSES",
     "RETRY_BASE_SECONDS",
     "SOURCE_FIELDS",
@@ -113,16 +125,21 @@ __all__ = [
     "Refusal",
     "WorkflowError",
     "add_appearance",
+    "add_note",
     "add_source",
     "allowed_transitions",
+    "appearance_from_link",
     "assign",
+    "canonical_link",
     "correct",
     "delete_reference",
     "ensure_draft",
     "get_or_create_article",
     "hash_token_key",
     "issue_token",
+    "linked_already",
     "publish_due",
+    "reader_links",
     "rearchive",
     "record_link_checks",
     "redeliver",
@@ -132,6 +149,7 @@ __all__ = [
     "revoke_token",
     "run_archive_job",
     "run_delivery",
+    "run_notification_email",
     "save_draft",
     "save_reference",
     "schedule_publication",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from factcheck import pages
 from factcheck.models import RESEARCH, TRIAGE, Claim, Claimant, EventKind, Status
 from factcheck.pagecache import purge as purge_public_pages
+from factcheck.services import notifications
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import GuardFailed, NotAllowed
 from factcheck.services.records import (
@@ -141,11 +142,12 @@ def assign(
         if previous == (assignee.pk if assignee else None):
             return claim
         bump(locked, assignee=assignee)
-        record(
+        event = record(
             locked,
             EventKind.ASSIGN,
             actor,
             data={"from": previous, "to": assignee.pk if assignee else None},
         )
+        notifications.notify_assignment(locked, event, assignee)
     claim.refresh_from_db()
     return claim

@@ -12,11 +12,13 @@ import random
 import time
 from collections.abc import Callable
 from functools import partial
+from smtplib import SMTPException
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -37,6 +39,7 @@ from factcheck.models import (
     IntakeArticle,
     JobState,
     LinkStatus,
+    Notification,
     Source,
     SourceArchive,
     Status,
@@ -44,7 +47,7 @@ from factcheck.models import (
     sources_needing_link_check,
 )
 from factcheck.pagecache import purge as purge_public_pages
-from factcheck.services import outbox
+from factcheck.services import notifications, outbox
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import (
     Conflict,
@@ -58,6 +61,7 @@ from factcheck.services.workflow import transition
 logger = logging.getLogger(__name__)
 
 ARCHIVE_MAX_ATTEMPTS = 5
+NOTIFICATION_MAX_ATTEMPTS = 5
 DELIVERY_MAX_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 30
 # Answers that mean "not now" rather than "no".
@@ -388,6 +392,49 @@ def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
         )
 
 
+# --- Notifications by e-mail
+
+
+def run_notification_email(notification_id: int, *, lease: str) -> float | None:
+    """E-mail one notification. Returns seconds until a retry is due, or None.
+
+    Sent once: the job is taken by compare-and-swap, so a duplicate or
+    redelivered message finds it done and sends nothing.
+    """
+    notification = _take(Notification, notification_id, lease)
+    if notification is None:
+        return None
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        _finish_notification(notification, error=_("No e-mail address to send to."))
+        return None
+    subject, body = notifications.email_for(notification)
+    try:
+        send_mail(subject, body, None, [recipient.email])
+    except (OSError, SMTPException) as exc:  # a refused or unreachable server
+        return _retry_or_fail(
+            notification,
+            error=str(exc) or type(exc).__name__,
+            retryable=True,
+            max_attempts=NOTIFICATION_MAX_ATTEMPTS,
+            give_up=lambda _job: None,
+        )
+    _finish_notification(notification, emailed=True)
+    return None
+
+
+def _finish_notification(
+    notification: Notification, *, error: str = "", emailed: bool = False
+) -> None:
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk).update(
+        state=JobState.DONE,
+        finished_at=now,
+        emailed_at=now if emailed else None,
+        error=error,
+    )
+
+
 # --- Scheduled publication
 
 
@@ -477,6 +524,7 @@ def _unschedule(claim: Claim, *, reason: str) -> None:
 JOB_TASKS = (
     (ArchiveJob, outbox.ARCHIVE_SOURCE),
     (Delivery, outbox.DELIVER_WEBHOOK),
+    (Notification, outbox.EMAIL_NOTIFICATION),
     (IntakeArticle, outbox.PROCESS_INTAKE_ARTICLE),
 )
 

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 # services name its tasks rather than import them.
 ARCHIVE_SOURCE = "factcheck.tasks.archive_source"
 DELIVER_WEBHOOK = "factcheck.tasks.deliver_webhook"
+EMAIL_NOTIFICATION = "factcheck.tasks.email_notification"
 PROCESS_INTAKE_ARTICLE = "factcheck.tasks.process_intake_article"
 
 

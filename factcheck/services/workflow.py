@@ -26,7 +26,7 @@ from factcheck.models import (
     WebhookEvent,
 )
 from factcheck.pagecache import purge as purge_public_pages
-from factcheck.services import outbox
+from factcheck.services import notifications, outbox
 from factcheck.services.audit import record
 from factcheck.services.drafts import ensure_draft
 from factcheck.services.errors import GuardFailed, InvalidTransition, WorkflowError
@@ -95,6 +95,7 @@ def transition(
             pages.render_page(locked.factcheck.pk)
         elif to == Status.RETRACTED:
             pages.forget_pages(FactCheck.objects.filter(claim=locked))
+        notifications.notify_transition(locked, event)
         if to in (Status.PUBLISHED, Status.RETRACTED):
             # Readers see the change on their next request, on every page it shows on.
             transaction.on_commit(purge_public_pages)

@@ -319,9 +319,22 @@ class Command(BaseCommand):
         "claims from the seed article in every workflow state. Safe to run again."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--accounts-only",
+            action="store_true",
+            help="Print the demo accounts and their passwords again; change nothing.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         path = accounts_file()
         accounts = read_accounts(path)
+        if options["accounts_only"]:
+            # `make run` prints them again below the worker's start-up banner.
+            names = [demo.username for demo in USERS]
+            people = get_user_model().objects.filter(username__in=names)
+            self.report_accounts({u.username: u for u in people}, accounts, path)
+            return
         people, new_passwords = ensure_users()
         if new_passwords:
             # Written before the claims load, so a failure there loses no password.
@@ -382,9 +395,12 @@ class Command(BaseCommand):
         shown = 0
         for demo in USERS:
             password = accounts.get(demo.username, {}).get("password", "")
+            person = people.get(demo.username)
             # Someone may have changed it in the admin since: show only what works.
-            works = bool(password) and check_password(
-                password, people[demo.username].password
+            works = (
+                bool(password)
+                and person is not None
+                and check_password(password, person.password)
             )
             shown += works
             self.stdout.write(
