@@ -32,8 +32,8 @@ class ReferenceAdmin(EventHistory, admin.ModelAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(ReferenceAdmin):
-    list_display = ["name", "domain", "language"]
-    search_fields = ["name", "domain"]
+    list_display = ["name", "name_ar", "domain", "language"]
+    search_fields = ["name", "name_ar", "domain"]
 
 
 @admin.register(Article)
@@ -55,9 +55,9 @@ class ClaimantAdmin(ReferenceAdmin):
 
 @admin.register(Tag)
 class TagAdmin(ReferenceAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name_en", "name_ar", "slug"]
+    search_fields = ["name_en", "name_ar"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Rating)

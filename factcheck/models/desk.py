@@ -26,7 +26,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
 from factcheck.fields import (
     FORBIDDEN_CHARS_SQL,
@@ -193,33 +193,53 @@ def clean_text_constraint(
 
 class Outlet(models.Model):
     name = CleanCharField(_("name"), max_length=200)
+    name_ar = CleanCharField(
+        _("name in Arabic"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on Arabic pages; leave empty if the outlet has none."),
+    )
     domain = CleanCharField(_("domain"), max_length=253, unique=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
 
     class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(domain=models.functions.Lower("domain")),
                 name="outlet_domain_lowercase",
             ),
-            *clean_text_constraint("outlet", "name"),
+            *clean_text_constraint("outlet", "name", "name_ar"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def name_in(self, language: str) -> str:
+        """The outlet's name as a page in `language` shows it."""
+        if language == Language.ARABIC and self.name_ar:
+            return self.name_ar
+        return self.name
+
 
 class Article(models.Model):
     url = ArticleURLField(_("link"), unique=True)
-    outlet = models.ForeignKey(Outlet, models.PROTECT, related_name="articles")
+    outlet = models.ForeignKey(
+        Outlet, models.PROTECT, related_name="articles", verbose_name=_("outlet")
+    )
     title = CleanCharField(_("title"), max_length=500)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     text = CleanTextField(_("text"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("added")
+    )
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-published_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -252,9 +272,13 @@ class Claimant(models.Model):
         blank=True,
         help_text=_("Wikipedia, Wikidata or official page identifying the claimant."),
     )
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, allow_unicode=True, verbose_name=_("address name")
+    )
 
     class Meta:
+        verbose_name = _("claimant")
+        verbose_name_plural = _("claimants")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -268,15 +292,45 @@ class Claimant(models.Model):
 
 
 class Tag(models.Model):
-    name = CleanCharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    """A topic: one record for both languages, so its page lists the fact-checks
+    of both, each named in the reader's language."""
+
+    name_en = CleanCharField(_("name (English)"), max_length=80, blank=True)
+    name_ar = CleanCharField(_("name (Arabic)"), max_length=80, blank=True)
+    slug = models.SlugField(
+        max_length=80, unique=True, allow_unicode=True, verbose_name=_("address name")
+    )
 
     class Meta:
-        ordering = ["name"]
-        constraints = clean_text_constraint("tag", "name")
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name_en", "name_ar"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_en="") | ~Q(name_ar=""), name="tag_has_a_name"
+            ),
+            models.UniqueConstraint(
+                fields=["name_en"], condition=~Q(name_en=""), name="tag_name_en_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["name_ar"], condition=~Q(name_ar=""), name="tag_name_ar_unique"
+            ),
+            *clean_text_constraint("tag", "name_en", "name_ar"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str) -> str:
+        """The topic's name in `language`, or in the other one if it has none."""
+        if language == Language.ARABIC:
+            return self.name_ar or self.name_en
+        return self.name_en or self.name_ar
+
+    @property
+    def name(self) -> str:
+        """The name in the language the page or the admin is shown in."""
+        return self.name_in(get_language())
 
 
 class Status(models.TextChoices):
@@ -414,10 +468,17 @@ class Claim(models.Model):
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     claimant = models.ForeignKey(
-        Claimant, models.PROTECT, null=True, blank=True, related_name="claims"
+        Claimant,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("claimant"),
     )
     claimed_on = models.DateField(_("date made"), null=True, blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="claims", verbose_name=_("topics")
+    )
     priority = models.SmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
@@ -427,6 +488,7 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="assigned_claims",
+        verbose_name=_("assignee"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
@@ -439,9 +501,13 @@ class Claim(models.Model):
     created_at = models.DateTimeField(
         _("received"), default=timezone.now, editable=False
     )
-    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("status changed")
+    )
     # Optimistic concurrency: every write bumps it; a stale copy's write is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("version")
+    )
     search = models.GeneratedField(
         expression=language_search_vector(("text", "A")),
         output_field=SearchVectorField(),
@@ -451,6 +517,8 @@ class Claim(models.Model):
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["-created_at"]
         permissions = [
             ("triage_claim", "Can accept, dismiss, prioritise and assign claims"),
@@ -503,12 +571,18 @@ class Claim(models.Model):
 class Appearance(models.Model):
     """Where a claim was made or repeated: an article and the words used there."""
 
-    claim = models.ForeignKey(Claim, models.CASCADE, related_name="appearances")
-    article = models.ForeignKey(Article, models.PROTECT, related_name="appearances")
+    claim = models.ForeignKey(
+        Claim, models.CASCADE, related_name="appearances", verbose_name=_("claim")
+    )
+    article = models.ForeignKey(
+        Article, models.PROTECT, related_name="appearances", verbose_name=_("article")
+    )
     quote = CleanTextField(_("verbatim quote"), blank=True)
     is_first = models.BooleanField(_("first appearance"), default=False)
 
     class Meta:
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
         ordering = ["-is_first", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -567,7 +641,9 @@ class SourceQuerySet(models.QuerySet):
 
 
 class Source(models.Model):
-    claim = models.ForeignKey(Claim, models.CASCADE, related_name="sources")
+    claim = models.ForeignKey(
+        Claim, models.CASCADE, related_name="sources", verbose_name=_("claim")
+    )
     url = HttpURLField(_("link"))
     title = CleanCharField(_("title"), max_length=500)
     publisher = CleanCharField(_("publisher"), max_length=200, blank=True)
@@ -584,8 +660,11 @@ class Source(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("added by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("added")
+    )
     # Kept up to date by the archive jobs (services.run_archive_job), so the public
     # page and the admin filter read them without joining the archives.
     link_status = models.CharField(
@@ -595,7 +674,9 @@ class Source(models.Model):
         default=LinkStatus.PENDING,
         editable=False,
     )
-    link_status_since = models.DateTimeField(null=True, blank=True, editable=False)
+    link_status_since = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("link status since")
+    )
     archived_at = models.DateTimeField(
         _("archived"), null=True, blank=True, editable=False
     )
@@ -606,6 +687,8 @@ class Source(models.Model):
     objects = SourceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["pk"]
         indexes = [models.Index(fields=["link_status"], name="source_link_status_idx")]
         constraints = [
@@ -646,7 +729,7 @@ class Rating(models.Model):
     """
 
     value = models.PositiveSmallIntegerField(_("numeric value"), unique=True)
-    slug = models.SlugField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True, verbose_name=_("address name"))
     label_en = CleanCharField(_("label (English)"), max_length=60)
     label_ar = CleanCharField(_("label (Arabic)"), max_length=60)
     definition_en = CleanTextField(_("definition (English)"))
@@ -658,6 +741,8 @@ class Rating(models.Model):
     objects = RatingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
         ordering = ["value"]
         constraints = [
             models.CheckConstraint(
@@ -697,11 +782,24 @@ class FactCheckQuerySet(models.QuerySet):
             .defer("search", "headline_search", "claim__search")
         )
 
+    def with_published_translation(self):
+        """Each fact-check with its translation's slug and language, when the
+        translation is published too (None otherwise): the one read behind the
+        switcher, the alternates, the sitemap, the API and ClaimReview, so an
+        unpublished translation is revealed by none of them."""
+        published = FactCheck.objects.published().filter(
+            pk=models.OuterRef("translation_id")
+        )
+        return self.annotate(
+            translation_slug=models.Subquery(published.values("slug")[:1]),
+            translation_language=models.Subquery(published.values("language")[:1]),
+        )
+
     def for_claimreview(self):
         """Published fact-checks with what their ClaimReview says and nothing more
         (no body, sources or corrections; the DataFeed reads the appearances of
         all of them in one query of its own): the DataFeed lists every one."""
-        return self.published().defer("body", "summary")
+        return self.published().with_published_translation().defer("body", "summary")
 
     def for_page(self):
         """Published fact-checks with everything their public page shows, fetched
@@ -709,6 +807,7 @@ class FactCheckQuerySet(models.QuerySet):
         authors or tags each has."""
         return (
             self.published()
+            .with_published_translation()
             .select_related("claim__claimant", "rating", "approved_by")
             .prefetch_related(
                 Prefetch(
@@ -743,7 +842,9 @@ class FactCheckQuerySet(models.QuerySet):
 class FactCheck(models.Model):
     """The publishable review of one claim: its verdict and the reasoning behind it."""
 
-    claim = models.OneToOneField(Claim, models.PROTECT, related_name="factcheck")
+    claim = models.OneToOneField(
+        Claim, models.PROTECT, related_name="factcheck", verbose_name=_("claim")
+    )
     headline = CleanCharField(_("headline"), max_length=200, blank=True)
     summary = CleanTextField(
         _("summary"),
@@ -760,12 +861,34 @@ class FactCheck(models.Model):
         help_text=_("Markdown."),
     )
     rating = models.ForeignKey(
-        Rating, models.PROTECT, null=True, blank=True, related_name="factchecks"
+        Rating,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="factchecks",
+        verbose_name=_("rating"),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, allow_unicode=True, verbose_name=_("address name")
+    )
+    # The same fact-check in the other language. Both rows point at each other
+    # (services.link_translation keeps them in step); shown only when both are
+    # published.
+    translation = models.OneToOneField(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translation"),
+        help_text=_("The same fact-check published in the other language."),
+    )
     authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="authored_factchecks"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="authored_factchecks",
+        verbose_name=_("authors"),
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -773,10 +896,17 @@ class FactCheck(models.Model):
         null=True,
         blank=True,
         related_name="approved_factchecks",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("approved")
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published")
+    )
+    retracted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("retracted")
+    )
     # Set by an editor on an approved fact-check (services.schedule_publication);
     # the scheduler publishes it then, acting as that editor.
     publish_at = models.DateTimeField(
@@ -789,10 +919,17 @@ class FactCheck(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("publication scheduled by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created")
+    )
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("updated")
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("version")
+    )
     search = models.GeneratedField(
         expression=language_search_vector(
             ("headline", "A"), ("summary", "B"), ("body", "C")
@@ -813,6 +950,8 @@ class FactCheck(models.Model):
     objects = FactCheckQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("fact-check")
+        verbose_name_plural = _("fact-checks")
         ordering = ["-published_at", "-pk"]
         permissions = [
             ("approve_factcheck", "Can approve a draft or send it back"),
@@ -855,6 +994,10 @@ class FactCheck(models.Model):
                 condition=Q(language__in=Language.values),
                 name="factcheck_language_valid",
             ),
+            models.CheckConstraint(
+                condition=~Q(translation=models.F("pk")),
+                name="factcheck_not_its_own_translation",
+            ),
             *clean_text_constraint("factcheck", "headline", "summary", "body"),
             length_constraint("factcheck", "summary", SUMMARY_MAX_LENGTH),
             length_constraint("factcheck", "body", BODY_MAX_LENGTH),
@@ -868,6 +1011,15 @@ class FactCheck(models.Model):
         # whatever language the page that links to it is in.
         with override(self.language):
             return reverse("factcheck_detail", kwargs={"slug": self.slug})
+
+    def published_translation_url(self) -> str | None:
+        """The path of the published translation, read from the annotation of
+        FactCheckQuerySet.with_published_translation(); None without one."""
+        slug = getattr(self, "translation_slug", None)
+        if not slug:
+            return None
+        with override(self.translation_language):
+            return reverse("factcheck_detail", kwargs={"slug": slug})
 
 
 class CorrectionKind(models.TextChoices):
@@ -888,13 +1040,23 @@ class CorrectionQuerySet(models.QuerySet):
 class Correction(models.Model):
     """A dated public note on a published fact-check. Never edited, never deleted."""
 
-    factcheck = models.ForeignKey(FactCheck, models.PROTECT, related_name="corrections")
+    factcheck = models.ForeignKey(
+        FactCheck,
+        models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("fact-check"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=CorrectionKind.choices)
     note = CleanTextField(_("public note"))
     # What the verdict, summary or body said before, kept for the record.
-    previous = models.JSONField(default=dict, blank=True, editable=False)
+    previous = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("what it said before")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     # Set by the database to the transaction's time, which is what lets the trigger
     # on factcheck_factcheck tell that a verdict change came with its correction.
@@ -905,11 +1067,14 @@ class Correction(models.Model):
             template="CURRENT_TIMESTAMP", output_field=models.DateTimeField()
         ),
         editable=False,
+        verbose_name=_("issued"),
     )
 
     objects = CorrectionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
@@ -956,33 +1121,56 @@ class Event(models.Model):
     """
 
     claim = models.ForeignKey(
-        Claim, models.PROTECT, null=True, blank=True, related_name="events"
+        Claim,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("claim"),
     )
     # No foreign key can point at "any model"; the name is kept as it was when
     # written, so the history still reads after the subject is deleted.
     subject_type = models.ForeignKey(
-        ContentType, models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of record"),
     )
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_id = models.PositiveBigIntegerField(
+        null=True, blank=True, verbose_name=_("record number")
+    )
     subject = GenericForeignKey("subject_type", "subject_id")
-    subject_name = CleanCharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    subject_name = CleanCharField(_("record"), max_length=200, blank=True)
+    kind = models.CharField(
+        max_length=20, choices=EventKind.choices, verbose_name=_("what")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("who"),
     )
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    note = CleanTextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    from_status = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, verbose_name=_("from")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, verbose_name=_("to")
+    )
+    note = CleanTextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("when")
+    )
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["claim", "-created_at"], name="event_claim_idx"),
@@ -1031,20 +1219,32 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("account"),
     )
     name = CleanCharField(
         _("name"), max_length=100, help_text=_("What uses it, e.g. “CMS importer”.")
     )
     prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    key_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("key hash")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("issued")
+    )
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last used")
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("revoked")
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("API tokens")
         verbose_name = _("API token")
         ordering = ["-created_at"]
         constraints = [
