@@ -119,7 +119,7 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        return [(t.slug, t.name) for t in Tag.objects.only("slug", "name")]
+        return [(t.slug, t.name) for t in Tag.objects.all()]
 
     def queryset(self, request, queryset):
         if not self.value():

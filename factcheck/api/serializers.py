@@ -65,11 +65,14 @@ class PublicAppearanceSerializer(serializers.ModelSerializer):
 
 
 class PublicTagSerializer(serializers.ModelSerializer):
+    """A topic: its name in the request's language, and in each language."""
+
     slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Tag
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "name_en", "name_ar"]
 
 
 class PublicClaimSerializer(serializers.ModelSerializer):

@@ -2,484 +2,870 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import factcheck.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import factcheck.fields
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('factcheck', '0012_record_guards_and_event_subjects'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("factcheck", "0012_record_guards_and_event_subjects"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='apitoken',
-            options={'ordering': ['-created_at'], 'verbose_name': 'API token', 'verbose_name_plural': 'API tokens'},
+            name="apitoken",
+            options={
+                "ordering": ["-created_at"],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+            },
         ),
         migrations.AlterModelOptions(
-            name='appearance',
-            options={'ordering': ['-is_first', 'pk'], 'verbose_name': 'appearance', 'verbose_name_plural': 'appearances'},
+            name="appearance",
+            options={
+                "ordering": ["-is_first", "pk"],
+                "verbose_name": "appearance",
+                "verbose_name_plural": "appearances",
+            },
         ),
         migrations.AlterModelOptions(
-            name='archivejob',
-            options={'ordering': ['-created_at', '-pk'], 'verbose_name': 'archive job', 'verbose_name_plural': 'archive jobs'},
+            name="archivejob",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "archive job",
+                "verbose_name_plural": "archive jobs",
+            },
         ),
         migrations.AlterModelOptions(
-            name='article',
-            options={'ordering': ['-published_on', '-id'], 'verbose_name': 'article', 'verbose_name_plural': 'articles'},
+            name="article",
+            options={
+                "ordering": ["-published_on", "-id"],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+            },
         ),
         migrations.AlterModelOptions(
-            name='claim',
-            options={'ordering': ['-created_at'], 'permissions': [('triage_claim', 'Can accept, dismiss, prioritise and assign claims'), ('research_claim', 'Can research claims and submit drafts for review')], 'verbose_name': 'claim', 'verbose_name_plural': 'claims'},
+            name="claim",
+            options={
+                "ordering": ["-created_at"],
+                "permissions": [
+                    (
+                        "triage_claim",
+                        "Can accept, dismiss, prioritise and assign claims",
+                    ),
+                    (
+                        "research_claim",
+                        "Can research claims and submit drafts for review",
+                    ),
+                ],
+                "verbose_name": "claim",
+                "verbose_name_plural": "claims",
+            },
         ),
         migrations.AlterModelOptions(
-            name='claimant',
-            options={'ordering': ['name'], 'verbose_name': 'claimant', 'verbose_name_plural': 'claimants'},
+            name="claimant",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "claimant",
+                "verbose_name_plural": "claimants",
+            },
         ),
         migrations.AlterModelOptions(
-            name='correction',
-            options={'ordering': ['-created_at', '-pk'], 'verbose_name': 'correction', 'verbose_name_plural': 'corrections'},
+            name="correction",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "correction",
+                "verbose_name_plural": "corrections",
+            },
         ),
         migrations.AlterModelOptions(
-            name='delivery',
-            options={'ordering': ['-created_at', '-pk'], 'verbose_name': 'delivery', 'verbose_name_plural': 'deliveries'},
+            name="delivery",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+            },
         ),
         migrations.AlterModelOptions(
-            name='deliveryattempt',
-            options={'ordering': ['delivery', 'number'], 'verbose_name': 'delivery attempt', 'verbose_name_plural': 'delivery attempts'},
+            name="deliveryattempt",
+            options={
+                "ordering": ["delivery", "number"],
+                "verbose_name": "delivery attempt",
+                "verbose_name_plural": "delivery attempts",
+            },
         ),
         migrations.AlterModelOptions(
-            name='event',
-            options={'ordering': ['-created_at', '-pk'], 'verbose_name': 'history entry', 'verbose_name_plural': 'history entries'},
+            name="event",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "history entry",
+                "verbose_name_plural": "history entries",
+            },
         ),
         migrations.AlterModelOptions(
-            name='factcheck',
-            options={'ordering': ['-published_at', '-pk'], 'permissions': [('approve_factcheck', 'Can approve a draft or send it back'), ('publish_factcheck', 'Can publish an approved fact-check'), ('correct_factcheck', 'Can issue a public correction'), ('retract_factcheck', 'Can retract a published fact-check')], 'verbose_name': 'fact-check', 'verbose_name_plural': 'fact-checks'},
+            name="factcheck",
+            options={
+                "ordering": ["-published_at", "-pk"],
+                "permissions": [
+                    ("approve_factcheck", "Can approve a draft or send it back"),
+                    ("publish_factcheck", "Can publish an approved fact-check"),
+                    ("correct_factcheck", "Can issue a public correction"),
+                    ("retract_factcheck", "Can retract a published fact-check"),
+                ],
+                "verbose_name": "fact-check",
+                "verbose_name_plural": "fact-checks",
+            },
         ),
         migrations.AlterModelOptions(
-            name='outlet',
-            options={'ordering': ['name'], 'verbose_name': 'outlet', 'verbose_name_plural': 'outlets'},
+            name="outlet",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "outlet",
+                "verbose_name_plural": "outlets",
+            },
         ),
         migrations.AlterModelOptions(
-            name='rating',
-            options={'ordering': ['value'], 'verbose_name': 'rating', 'verbose_name_plural': 'ratings'},
+            name="rating",
+            options={
+                "ordering": ["value"],
+                "verbose_name": "rating",
+                "verbose_name_plural": "ratings",
+            },
         ),
         migrations.AlterModelOptions(
-            name='source',
-            options={'ordering': ['pk'], 'verbose_name': 'source', 'verbose_name_plural': 'sources'},
+            name="source",
+            options={
+                "ordering": ["pk"],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+            },
         ),
         migrations.AlterModelOptions(
-            name='sourcearchive',
-            options={'ordering': ['-fetched_at', '-pk'], 'verbose_name': 'source archive', 'verbose_name_plural': 'source archives'},
+            name="sourcearchive",
+            options={
+                "ordering": ["-fetched_at", "-pk"],
+                "verbose_name": "source archive",
+                "verbose_name_plural": "source archives",
+            },
         ),
         migrations.AlterModelOptions(
-            name='subscriber',
-            options={'ordering': ['name'], 'verbose_name': 'webhook subscriber', 'verbose_name_plural': 'webhook subscribers'},
+            name="subscriber",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "webhook subscriber",
+                "verbose_name_plural": "webhook subscribers",
+            },
         ),
         migrations.AlterModelOptions(
-            name='tag',
-            options={'ordering': ['name'], 'verbose_name': 'topic', 'verbose_name_plural': 'topics'},
+            name="tag",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+            },
         ),
         migrations.AddField(
-            model_name='factcheck',
-            name='translation',
-            field=models.OneToOneField(blank=True, help_text='The same fact-check published in the other language.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='factcheck.factcheck', verbose_name='translation'),
+            model_name="factcheck",
+            name="translation",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="The same fact-check published in the other language.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="factcheck.factcheck",
+                verbose_name="translation",
+            ),
         ),
         migrations.AddField(
-            model_name='outlet',
-            name='name_ar',
-            field=factcheck.fields.CleanCharField(blank=True, help_text='Shown on Arabic pages; leave empty if the outlet has none.', max_length=200, verbose_name='name in Arabic'),
+            model_name="outlet",
+            name="name_ar",
+            field=factcheck.fields.CleanCharField(
+                blank=True,
+                help_text="Shown on Arabic pages; leave empty if the outlet has none.",
+                max_length=200,
+                verbose_name="name in Arabic",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="issued"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="key_hash",
+            field=models.CharField(
+                editable=False, max_length=64, unique=True, verbose_name="key hash"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="last_used_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="last used"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="revoked_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="revoked"
+            ),
         ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='issued'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='key_hash',
-            field=models.CharField(editable=False, max_length=64, unique=True, verbose_name='key hash'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='last_used_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='revoked_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='account'),
-        ),
-        migrations.AlterField(
-            model_name='appearance',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appearances', to='factcheck.article', verbose_name='article'),
-        ),
-        migrations.AlterField(
-            model_name='appearance',
-            name='claim',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='factcheck.claim', verbose_name='claim'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='enqueued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='queued'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='finished_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='finished'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='lease',
-            field=models.CharField(blank=True, max_length=64, verbose_name='lease'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='requested_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asked for by'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='run_after',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='due'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='archive_jobs', to='factcheck.source', verbose_name='source'),
-        ),
-        migrations.AlterField(
-            model_name='archivejob',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='started'),
-        ),
-        migrations.AlterField(
-            model_name='article',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='added'),
-        ),
-        migrations.AlterField(
-            model_name='article',
-            name='outlet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='factcheck.outlet', verbose_name='outlet'),
-        ),
-        migrations.AlterField(
-            model_name='claim',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_claims', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
-        ),
-        migrations.AlterField(
-            model_name='claim',
-            name='claimant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='factcheck.claimant', verbose_name='claimant'),
-        ),
-        migrations.AlterField(
-            model_name='claim',
-            name='status_changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='status changed'),
-        ),
-        migrations.AlterField(
-            model_name='claim',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='claims', to='factcheck.tag', verbose_name='topics'),
-        ),
-        migrations.AlterField(
-            model_name='claim',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
-        ),
-        migrations.AlterField(
-            model_name='claimant',
-            name='slug',
-            field=models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='address name'),
-        ),
-        migrations.AlterField(
-            model_name='correction',
-            name='created_at',
-            field=models.DateTimeField(db_default=models.Func(output_field=models.DateTimeField(), template='CURRENT_TIMESTAMP'), editable=False, verbose_name='issued'),
-        ),
-        migrations.AlterField(
-            model_name='correction',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by'),
-        ),
-        migrations.AlterField(
-            model_name='correction',
-            name='factcheck',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='factcheck.factcheck', verbose_name='fact-check'),
-        ),
-        migrations.AlterField(
-            model_name='correction',
-            name='previous',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='what it said before'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='delivered_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='delivered'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='enqueued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='queued'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='factcheck.event', verbose_name='history entry'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='finished_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='finished'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='lease',
-            field=models.CharField(blank=True, max_length=64, verbose_name='lease'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='payload',
-            field=models.JSONField(verbose_name='payload'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='run_after',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='due'),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="api_tokens",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="account",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="appearance",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="appearances",
+                to="factcheck.article",
+                verbose_name="article",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="appearance",
+            name="claim",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="appearances",
+                to="factcheck.claim",
+                verbose_name="claim",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="created",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="enqueued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="queued"),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="finished_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="lease",
+            field=models.CharField(blank=True, max_length=64, verbose_name="lease"),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="asked for by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="run_after",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="due"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="archive_jobs",
+                to="factcheck.source",
+                verbose_name="source",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="archivejob",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="started"),
+        ),
+        migrations.AlterField(
+            model_name="article",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="added"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="article",
+            name="outlet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="factcheck.outlet",
+                verbose_name="outlet",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="claim",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_claims",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assignee",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="claim",
+            name="claimant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="factcheck.claimant",
+                verbose_name="claimant",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="claim",
+            name="status_changed_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="status changed",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="claim",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="claims",
+                to="factcheck.tag",
+                verbose_name="topics",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="claim",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, verbose_name="version"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="claimant",
+            name="slug",
+            field=models.SlugField(
+                allow_unicode=True,
+                max_length=120,
+                unique=True,
+                verbose_name="address name",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="correction",
+            name="created_at",
+            field=models.DateTimeField(
+                db_default=models.Func(
+                    output_field=models.DateTimeField(), template="CURRENT_TIMESTAMP"
+                ),
+                editable=False,
+                verbose_name="issued",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="correction",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="issued by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="correction",
+            name="factcheck",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="corrections",
+                to="factcheck.factcheck",
+                verbose_name="fact-check",
+            ),
         ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='started'),
-        ),
-        migrations.AlterField(
-            model_name='delivery',
-            name='subscriber',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='factcheck.subscriber', verbose_name='subscriber'),
-        ),
-        migrations.AlterField(
-            model_name='deliveryattempt',
-            name='delivery',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='factcheck.delivery', verbose_name='delivery'),
-        ),
-        migrations.AlterField(
-            model_name='deliveryattempt',
-            name='duration_ms',
-            field=models.PositiveIntegerField(verbose_name='duration (ms)'),
-        ),
-        migrations.AlterField(
-            model_name='deliveryattempt',
-            name='error',
-            field=models.TextField(blank=True, verbose_name='error'),
-        ),
-        migrations.AlterField(
-            model_name='deliveryattempt',
-            name='number',
-            field=models.PositiveSmallIntegerField(verbose_name='attempt'),
-        ),
-        migrations.AlterField(
-            model_name='deliveryattempt',
-            name='started_at',
-            field=models.DateTimeField(verbose_name='started'),
-        ),
-        migrations.AlterField(
-            model_name='deliveryattempt',
-            name='status_code',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='claim',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='factcheck.claim', verbose_name='claim'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='when'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='data',
-            field=models.JSONField(blank=True, default=dict, verbose_name='details'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('in_research', 'In research'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retracted', 'Retracted'), ('dismissed', 'Dismissed')], max_length=20, verbose_name='from'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='kind',
-            field=models.CharField(choices=[('create', 'Created'), ('transition', 'Status change'), ('edit', 'Edit'), ('assign', 'Assignment'), ('correction', 'Correction'), ('delete', 'Removed'), ('revoke', 'Revoked'), ('rearchive', 'Re-archive asked for'), ('redeliver', 'Sent again')], max_length=20, verbose_name='what'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='note',
-            field=factcheck.fields.CleanTextField(blank=True, verbose_name='note'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='subject_id',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='record number'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='subject_name',
-            field=factcheck.fields.CleanCharField(blank=True, max_length=200, verbose_name='record'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='subject_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='kind of record'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='to_status',
-            field=models.CharField(blank=True, choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('in_research', 'In research'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retracted', 'Retracted'), ('dismissed', 'Dismissed')], max_length=20, verbose_name='to'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='approved_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approved'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approved_factchecks', to=settings.AUTH_USER_MODEL, verbose_name='approved by'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='authors',
-            field=models.ManyToManyField(blank=True, related_name='authored_factchecks', to=settings.AUTH_USER_MODEL, verbose_name='authors'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='claim',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='factcheck', to='factcheck.claim', verbose_name='claim'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='publish_scheduled_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='publication scheduled by'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published'),
+        migrations.AlterField(
+            model_name="correction",
+            name="previous",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                editable=False,
+                verbose_name="what it said before",
+            ),
         ),
         migrations.AlterField(
-            model_name='factcheck',
-            name='rating',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='factchecks', to='factcheck.rating', verbose_name='rating'),
+            model_name="delivery",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="created",
+            ),
         ),
         migrations.AlterField(
-            model_name='factcheck',
-            name='retracted_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='retracted'),
+            model_name="delivery",
+            name="delivered_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="delivered"),
         ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='slug',
-            field=models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='address name'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='updated_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated'),
-        ),
-        migrations.AlterField(
-            model_name='factcheck',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
-        ),
-        migrations.AlterField(
-            model_name='rating',
-            name='slug',
-            field=models.SlugField(max_length=40, unique=True, verbose_name='address name'),
-        ),
-        migrations.AlterField(
-            model_name='source',
-            name='added_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by'),
+        migrations.AlterField(
+            model_name="delivery",
+            name="enqueued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="queued"),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='claim',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='factcheck.claim', verbose_name='claim'),
+            model_name="delivery",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="deliveries",
+                to="factcheck.event",
+                verbose_name="history entry",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='added'),
-        ),
-        migrations.AlterField(
-            model_name='source',
-            name='link_status_since',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='link status since'),
-        ),
-        migrations.AlterField(
-            model_name='sourcearchive',
-            name='job',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='archive', to='factcheck.archivejob', verbose_name='job'),
-        ),
-        migrations.AlterField(
-            model_name='sourcearchive',
-            name='requested_url',
-            field=models.URLField(max_length=2000, verbose_name='requested link'),
-        ),
-        migrations.AlterField(
-            model_name='sourcearchive',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='archives', to='factcheck.source', verbose_name='source'),
-        ),
+            model_name="delivery",
+            name="finished_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+        ),
+        migrations.AlterField(
+            model_name="delivery",
+            name="lease",
+            field=models.CharField(blank=True, max_length=64, verbose_name="lease"),
+        ),
         migrations.AlterField(
-            model_name='subscriber',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created'),
+            model_name="delivery",
+            name="payload",
+            field=models.JSONField(verbose_name="payload"),
         ),
         migrations.AlterField(
-            model_name='tag',
-            name='slug',
-            field=models.SlugField(allow_unicode=True, max_length=80, unique=True, verbose_name='address name'),
+            model_name="delivery",
+            name="run_after",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="due"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delivery",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="started"),
+        ),
+        migrations.AlterField(
+            model_name="delivery",
+            name="subscriber",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="factcheck.subscriber",
+                verbose_name="subscriber",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="deliveryattempt",
+            name="delivery",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attempt_log",
+                to="factcheck.delivery",
+                verbose_name="delivery",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="deliveryattempt",
+            name="duration_ms",
+            field=models.PositiveIntegerField(verbose_name="duration (ms)"),
+        ),
+        migrations.AlterField(
+            model_name="deliveryattempt",
+            name="error",
+            field=models.TextField(blank=True, verbose_name="error"),
+        ),
+        migrations.AlterField(
+            model_name="deliveryattempt",
+            name="number",
+            field=models.PositiveSmallIntegerField(verbose_name="attempt"),
+        ),
+        migrations.AlterField(
+            model_name="deliveryattempt",
+            name="started_at",
+            field=models.DateTimeField(verbose_name="started"),
+        ),
+        migrations.AlterField(
+            model_name="deliveryattempt",
+            name="status_code",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="HTTP status"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="who",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="claim",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="factcheck.claim",
+                verbose_name="claim",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="when"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="data",
+            field=models.JSONField(blank=True, default=dict, verbose_name="details"),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("submitted", "Submitted"),
+                    ("accepted", "Accepted"),
+                    ("in_research", "In research"),
+                    ("in_review", "In review"),
+                    ("approved", "Approved"),
+                    ("published", "Published"),
+                    ("retracted", "Retracted"),
+                    ("dismissed", "Dismissed"),
+                ],
+                max_length=20,
+                verbose_name="from",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("transition", "Status change"),
+                    ("edit", "Edit"),
+                    ("assign", "Assignment"),
+                    ("correction", "Correction"),
+                    ("delete", "Removed"),
+                    ("revoke", "Revoked"),
+                    ("rearchive", "Re-archive asked for"),
+                    ("redeliver", "Sent again"),
+                ],
+                max_length=20,
+                verbose_name="what",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="note",
+            field=factcheck.fields.CleanTextField(blank=True, verbose_name="note"),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="subject_id",
+            field=models.PositiveBigIntegerField(
+                blank=True, null=True, verbose_name="record number"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="subject_name",
+            field=factcheck.fields.CleanCharField(
+                blank=True, max_length=200, verbose_name="record"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="subject_type",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="contenttypes.contenttype",
+                verbose_name="kind of record",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="event",
+            name="to_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("submitted", "Submitted"),
+                    ("accepted", "Accepted"),
+                    ("in_research", "In research"),
+                    ("in_review", "In review"),
+                    ("approved", "Approved"),
+                    ("published", "Published"),
+                    ("retracted", "Retracted"),
+                    ("dismissed", "Dismissed"),
+                ],
+                max_length=20,
+                verbose_name="to",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="approved_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="approved"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="approved_factchecks",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="approved by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="authors",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="authored_factchecks",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="authors",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="claim",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="factcheck",
+                to="factcheck.claim",
+                verbose_name="claim",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="created",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="publish_scheduled_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="publication scheduled by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="published"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="rating",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="factchecks",
+                to="factcheck.rating",
+                verbose_name="rating",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="retracted_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="retracted"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="slug",
+            field=models.SlugField(
+                allow_unicode=True,
+                max_length=120,
+                unique=True,
+                verbose_name="address name",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="updated_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="updated",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="factcheck",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, verbose_name="version"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="rating",
+            name="slug",
+            field=models.SlugField(
+                max_length=40, unique=True, verbose_name="address name"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="source",
+            name="added_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="added by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="source",
+            name="claim",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sources",
+                to="factcheck.claim",
+                verbose_name="claim",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="source",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="added"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="source",
+            name="link_status_since",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="link status since"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sourcearchive",
+            name="job",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="archive",
+                to="factcheck.archivejob",
+                verbose_name="job",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sourcearchive",
+            name="requested_url",
+            field=models.URLField(max_length=2000, verbose_name="requested link"),
+        ),
+        migrations.AlterField(
+            model_name="sourcearchive",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="archives",
+                to="factcheck.source",
+                verbose_name="source",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="subscriber",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="created",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="tag",
+            name="slug",
+            field=models.SlugField(
+                allow_unicode=True,
+                max_length=80,
+                unique=True,
+                verbose_name="address name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='factcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('translation', models.F('pk')), _negated=True), name='factcheck_not_its_own_translation'),
+            model_name="factcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("translation", models.F("pk")), _negated=True),
+                name="factcheck_not_its_own_translation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outlet',
-            constraint=models.CheckConstraint(condition=models.Q(('name_ar__regex', '[\u202a-\u202e\u2066-\u2069]'), _negated=True), name='outlet_name_ar_no_bidi_controls'),
+            model_name="outlet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("name_ar__regex", "[\u202a-\u202e\u2066-\u2069]"), _negated=True
+                ),
+                name="outlet_name_ar_no_bidi_controls",
+            ),
         ),
     ]

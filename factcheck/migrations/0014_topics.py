@@ -10,8 +10,9 @@ the same thing is an editor's call, made in the admin, not a guess made here.
 
 import re
 
-import factcheck.fields
 from django.db import migrations, models
+
+import factcheck.fields
 
 ARABIC_LETTERS = re.compile("[\u0600-\u06ff]")
 

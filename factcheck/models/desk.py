@@ -25,8 +25,8 @@ from django.db.models.functions import Coalesce, Length, Now
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
 
 from factcheck.fields import (
     FORBIDDEN_CHARS_SQL,

@@ -76,6 +76,7 @@ from factcheck.services.jobs import (
     schedule_publication,
     sweep,
 )
+from factcheck.services.translations import link_translation
 
 __all__ = [
     "APPEARANCE_FIELDS",
@@ -113,6 +114,7 @@ __all__ = [
     "get_or_create_article",
     "hash_token_key",
     "issue_token",
+    "link_translation",
     "publish_due",
     "rearchive",
     "record_link_checks",

@@ -35,6 +35,7 @@ from factcheck.models import (
     Claim,
     Claimant,
     FactCheck,
+    Language,
     Outlet,
     Rating,
     Status,
@@ -134,7 +135,12 @@ def ensure_ratings() -> dict[int, Rating]:
 def ensure_articles(actor: AbstractBaseUser) -> dict[str, Article]:
     outlets = {
         data.domain: Outlet.objects.get_or_create(
-            domain=data.domain, defaults={"name": data.name, "language": data.language}
+            domain=data.domain,
+            defaults={
+                "name": data.name,
+                "name_ar": data.name_ar,
+                "language": data.language,
+            },
         )[0]
         for data in demo_data.OUTLETS
     }
@@ -173,10 +179,28 @@ class DemoDesk:
         }
         self.tags = {
             data.slug: Tag.objects.get_or_create(
-                slug=data.slug, defaults={"name": data.name}
+                slug=data.slug,
+                defaults={"name_en": data.name_en, "name_ar": data.name_ar},
             )[0]
             for data in demo_data.TAGS
         }
+
+    def link_translations(self) -> None:
+        """Link the demo's fact-checks checked in both languages, unless an
+        editor has linked either to something else since."""
+        for arabic_text, english_text in demo_data.TRANSLATIONS:
+            pair = [
+                FactCheck.objects.filter(claim__text=text, language=language).first()
+                for text, language in (
+                    (arabic_text, Language.ARABIC),
+                    (english_text, Language.ENGLISH),
+                )
+            ]
+            if None in pair or any(f.translation_id for f in pair):
+                continue
+            services.link_translation(
+                pair[0], translation=pair[1], actor=self.people["layla"]
+            )
 
     def person(self, spec: ClaimData, role: str) -> AbstractBaseUser:
         return self.people[getattr(spec, role)]
@@ -321,6 +345,7 @@ class Command(BaseCommand):
         with quiet_workflow_log(options["verbosity"]):
             desk = DemoDesk(people)
             added = sum(desk.load(spec) for spec in demo_data.CLAIMS)
+            desk.link_translations()
         self.report_claims(added)
         self.report_accounts(people, accounts, path)
 
