@@ -131,7 +131,7 @@ def claim_review(
     site_url = (site_url or settings.SITE_URL).rstrip("/")
     publisher = publisher or newsroom_publisher(site_url)
     modified = max(factcheck.updated_at, factcheck.published_at)
-    return {
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": site_url + factcheck.get_absolute_url(),
@@ -144,6 +144,15 @@ def claim_review(
         "itemReviewed": _item_reviewed(factcheck, appearances),
         "reviewRating": _review_rating(factcheck.rating, factcheck.language, bounds),
     }
+    translation = factcheck.published_translation_url()
+    if translation:
+        # Neither is the original: each names the other as its translation.
+        review["workTranslation"] = {
+            "@type": "ClaimReview",
+            "url": site_url + translation,
+            "inLanguage": factcheck.translation_language,
+        }
+    return review
 
 
 def claim_review_json(

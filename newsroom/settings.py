@@ -176,6 +176,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("ar", "العربية"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as Arabic newspapers write them ("30 نوفمبر 2026"): Django's Arabic format
+# puts a comma before the year, which doubled the comma in "تصحيح، 30 نوفمبر، 2026".
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

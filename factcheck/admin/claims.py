@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from factcheck import services
 from factcheck.admin.common import (
+    FREE_TEXT,
     TRANSITION_VERBS,
     AdminMedia,
     RefusalsAsMessages,
@@ -51,6 +52,7 @@ from factcheck.models import (
     Tag,
     with_tag,
 )
+from factcheck.models.desk import closed_last
 from factcheck.public.context import direction
 
 # --- Queue filters -------------------------------------------------------------------
@@ -142,7 +144,10 @@ class ClaimForm(VersionedForm):
             "priority",
             "submitted_context",
         ]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "submitted_context": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        }
 
 
 class ClaimCorrectionForm(ClaimForm):
@@ -185,6 +190,7 @@ def may_correct(request, claim: Claim | None) -> bool:
 
 class AppearanceInline(admin.TabularInline):
     model = Appearance
+    formfield_overrides = FREE_TEXT
     extra = 0
     autocomplete_fields = ["article"]
     fields = ["article", "quote", "is_first"]
@@ -211,6 +217,7 @@ class AppearanceInline(admin.TabularInline):
 
 class SourceInline(admin.StackedInline):
     model = Source
+    formfield_overrides = FREE_TEXT
     extra = 0
     fields = [("url", "kind", "stance"), ("title", "publisher"), "excerpt", "link"]
     readonly_fields = ["link"]
@@ -270,7 +277,10 @@ class FactCheckInline(admin.StackedInline):
     verbose_name_plural = _("Fact-check draft")
 
     def get_fields(self, request, obj=None):
-        return [*self.fields, *self.readonly_fields]
+        fields = [*self.fields, *self.readonly_fields]
+        if not self.has_change_permission(request, obj):
+            fields.remove("loaded_version")  # a draft only shown has no form
+        return fields
 
     def has_add_permission(self, request, obj=None):
         return False  # the draft is created when research starts
@@ -336,6 +346,7 @@ class EventInline(admin.TabularInline):
 @admin.register(Claim)
 class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     form = ClaimForm
+    formfield_overrides = FREE_TEXT
     action_form = ActionForm
     list_display = [
         "claim_text",
@@ -394,7 +405,9 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
         )
 
     def get_ordering(self, request):
-        return ["is_closed", "-priority", "created_at", "pk"]
+        # The expression, not the queue's "is_closed" annotation: Django also
+        # orders the claim choices of other pages (an event's) by this.
+        return [closed_last().asc(), "-priority", "created_at", "pk"]
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -420,11 +433,10 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
             "tags",
             "submitted_context",
         ]
-        work = [
-            ("status_label", "priority", "assignee"),
-            "created_at",
-            "loaded_version",
-        ]
+        work = [("status_label", "priority", "assignee"), "created_at"]
+        if obj is None or self.has_change_permission(request, obj):
+            # The version check's hidden field; a page only shown has no form.
+            work.append("loaded_version")
         fieldsets = [(None, {"fields": claim}), (_("Work"), {"fields": work})]
         if may_correct(request, obj):
             correction = ["correction_kind", "correction_note"]

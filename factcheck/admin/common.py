@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +26,16 @@ TRANSITION_VERBS = {
     Status.APPROVED: _("Approve"),
     Status.PUBLISHED: _("Publish"),
     Status.RETRACTED: _("Retract"),
+}
+
+
+# Free text is typed in Arabic or English, often both on one page: each input and
+# text area takes the direction of what is written in it (dir="auto"), whatever
+# the admin's own language. Links and addresses stay left to right.
+FREE_TEXT = {
+    models.URLField: {"widget": widgets.AdminURLFieldWidget},
+    models.CharField: {"widget": widgets.AdminTextInputWidget(attrs={"dir": "auto"})},
+    models.TextField: {"widget": widgets.AdminTextareaWidget(attrs={"dir": "auto"})},
 }
 
 
@@ -84,7 +96,9 @@ class VersionedForm(forms.ModelForm):
 
     # Not named "version": the model field is non-editable and the admin refuses
     # a form field that shadows it.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label=_("version you opened"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

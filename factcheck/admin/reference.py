@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
-from factcheck.admin.common import AdminMedia, RefusalsAsMessages
+from factcheck.admin.common import FREE_TEXT, AdminMedia, RefusalsAsMessages
 from factcheck.admin.history import EventHistory
 from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating, Tag
 
@@ -15,6 +15,8 @@ from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating,
 class ReferenceAdmin(EventHistory, admin.ModelAdmin):
     """Data that published pages show: saving it refreshes the public cache, and
     its History page lists who changed what, and what it said before."""
+
+    formfield_overrides = FREE_TEXT
 
     def save_model(self, request, obj, form, change):
         services.save_reference(obj, actor=request.user)

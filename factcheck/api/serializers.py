@@ -104,6 +104,12 @@ class VerdictSerializer(serializers.Serializer):
     colour = serializers.CharField()
 
 
+class TranslationLinkSerializer(serializers.Serializer):
+    language = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.CharField()
+
+
 class PublicFactCheckSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -114,6 +120,7 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
     authors = serializers.SerializerMethodField()
     approved_by = serializers.SerializerMethodField()
     claim_review = serializers.SerializerMethodField()
+    translation = serializers.SerializerMethodField()
 
     class Meta:
         model = FactCheck
@@ -132,6 +139,7 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
             "approved_by",
             "published_at",
             "updated_at",
+            "translation",
             "claim_review",
         ]
 
@@ -154,6 +162,18 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
 
     def get_approved_by(self, fc: FactCheck) -> str:
         return byline(fc.approved_by)
+
+    @extend_schema_field(TranslationLinkSerializer(allow_null=True))
+    def get_translation(self, fc: FactCheck) -> dict | None:
+        """The same fact-check in the other language, when it is published too."""
+        path = fc.published_translation_url()
+        if path is None:
+            return None
+        return {
+            "language": fc.translation_language,
+            "slug": fc.translation_slug,
+            "url": settings.SITE_URL + path,
+        }
 
     def get_claim_review(self, fc: FactCheck) -> dict:
         return claim_review(fc, scale_bounds=self.context.get("scale_bounds"))

@@ -39,14 +39,21 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
     return links
 
 
-def home_links(current_url: str | None = None) -> list[LanguageLink]:
-    """The switcher of a page that exists in one language only (a fact-check, at
-    `current_url`) or nowhere (an error page): other languages lead home."""
+def home_links(
+    current_url: str | None = None, translations: dict[str, str] | None = None
+) -> list[LanguageLink]:
+    """The switcher of a page that exists in its own language (a fact-check, at
+    `current_url`, with its published `translations` by language) or nowhere (an
+    error page): a language it has no translation in leads home."""
     current = get_language()
+    translations = translations or {}
     links = []
     for code, name in settings.LANGUAGES:
         if code == current and current_url:
             links.append(LanguageLink(code, name, current_url, True))
+            continue
+        if code in translations:
+            links.append(LanguageLink(code, name, translations[code], False))
             continue
         with override(code):
             links.append(LanguageLink(code, name, reverse("home"), code == current))

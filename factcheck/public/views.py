@@ -130,6 +130,8 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(pk__in=FactCheck.objects.filter(shared).values("pk"))
     )[:RELATED]
     url = factcheck.get_absolute_url()
+    translation = factcheck.published_translation_url()
+    translations = {factcheck.translation_language: translation} if translation else {}
     return render(
         request,
         "factcheck/factcheck_detail.html",
@@ -142,7 +144,11 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "claim_review": claim_review_json(factcheck),
             "page_language": factcheck.language,
             "page_direction": direction(factcheck.language),
-            "language_links": home_links(url),
+            "language_links": home_links(url, translations),
+            # This page and its translation name each other; alone, it names none.
+            "alternates": {factcheck.language: url, **translations}
+            if translations
+            else {},
         },
     )
 
@@ -191,6 +197,7 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_public
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
+    # Fact-checks in every language: a topic is one record for both.
     page = paginate(
         request, cards(FactCheck.objects.published()).filter(claim__tags=tag)
     )

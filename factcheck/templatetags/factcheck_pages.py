@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeString
 
-from factcheck.models import Rating, byline
+from factcheck.models import Outlet, Rating, byline
 from factcheck.public.context import direction as language_direction
 from factcheck.rendering import render_markdown
 
@@ -24,6 +24,11 @@ def markdown(text: str) -> SafeString:
 @register.filter
 def label(rating: Rating, language: str) -> str:
     return rating.label(language)
+
+
+@register.filter
+def outlet_name(outlet: Outlet, language: str) -> str:
+    return outlet.name_in(language)
 
 
 @register.filter
