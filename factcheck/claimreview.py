@@ -64,14 +64,18 @@ def _claim_author(claimant: Claimant) -> dict:
     return author
 
 
-def _creative_work(appearance: Appearance) -> dict:
+def _creative_work(appearance: Appearance, language: str) -> dict:
     article = appearance.article
     work = {
         "@type": "NewsArticle",
         "url": article.url,
         "headline": article.title,
         "inLanguage": article.language,
-        "publisher": {"@type": "Organization", "name": article.outlet.name},
+        # Named as the page names it, in the fact-check's language.
+        "publisher": {
+            "@type": "Organization",
+            "name": article.outlet.name_in(language),
+        },
     }
     if article.published_on:
         work["datePublished"] = article.published_on.isoformat()
@@ -89,8 +93,10 @@ def _item_reviewed(factcheck: FactCheck, appearances: list | None) -> dict:
         item["datePublished"] = claim.claimed_on.isoformat()
     first = next((a for a in appearances if a.is_first), None)
     if first is not None:
-        item["firstAppearance"] = _creative_work(first)
-    others = [_creative_work(a) for a in appearances if a is not first]
+        item["firstAppearance"] = _creative_work(first, factcheck.language)
+    others = [
+        _creative_work(a, factcheck.language) for a in appearances if a is not first
+    ]
     if others:
         item["appearance"] = others
     return item

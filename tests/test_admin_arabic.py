@@ -177,9 +177,9 @@ def english_on(
 @pytest.fixture
 def arabic_desk(editor, fact_checker, administrator):
     """One of everything the desk's pages list, written in Arabic."""
-    outlet = factories.outlet(name="الديار", name_ar="الديار", domain="addiyar.com")
+    outlet = factories.outlet(name="الديار", domain="addiyar.com")
     claimant = factories.claimant(name="الكرملين", slug="الكرملين")
-    topic = factories.tag(name_ar="تركيا", slug="تركيا")
+    topic = factories.tag(name="تركيا", slug="تركيا")
     submitted = factories.claim(
         text="هناك تعاون غير مسبوق بين موسكو وأنقرة",
         claimant=claimant,
