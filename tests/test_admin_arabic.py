@@ -143,7 +143,9 @@ def data_words() -> set[str]:
         text_fields = [
             f.attname
             for f in model._meta.concrete_fields
+            # A stored choice ("approved") is shown by its label, never itself.
             if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+            and not f.choices
         ]
         if not text_fields:
             continue

@@ -1200,9 +1200,10 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        actor = self.actor or "system"
+        actor = self.actor or _("the desk")
         if self.kind == EventKind.TRANSITION:
-            return f"{actor}: {self.from_status} → {self.to_status}"
+            moved = f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+            return f"{actor}: {moved}"
         return f"{actor}: {self.get_kind_display()}"
 
 
