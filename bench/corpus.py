@@ -1,6 +1,6 @@
 """Text that reads like the desk's own, at any length, in Arabic and English.
 
-The words come from the demo newsroom (factcheck/demo_data.py: the seed report from
+The words come from the demo newsroom (factcheck/demo/data.py: the seed report from
 Al Diyar and the fact-checks written about it). Frequent words fill every text, as
 function words do; the rest are spread over topics, and each text draws its content
 from one or two topics. A reader's search term therefore matches a few percent of
@@ -12,7 +12,7 @@ import random
 import re
 from collections import Counter
 
-from factcheck import demo_data
+from factcheck.demo import data
 
 ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
 ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{1,}\b")
@@ -170,7 +170,7 @@ def _vocabulary(words: list[str], full_stop: str, seed: int) -> Vocabulary:
 
 
 def vocabularies() -> dict[str, Vocabulary]:
-    text = "\n".join(s for value in vars(demo_data).values() for s in _strings(value))
+    text = "\n".join(s for value in vars(data).values() for s in _strings(value))
     english_words = [
         *(w.lower() for w in ENGLISH_WORD.findall(URL.sub(" ", text))),
         *MORE_ENGLISH,

@@ -28,7 +28,7 @@ from psycopg.types.json import Jsonb
 from tqdm import tqdm
 
 from bench.corpus import Vocabulary, vocabularies
-from factcheck import demo_data
+from factcheck.demo.data import RATINGS
 from factcheck.models import (
     Appearance,
     Article,
@@ -312,7 +312,7 @@ class Generator:
                 definition_ar=r.definition_ar,
                 colour=r.colour,
             )
-            for r in demo_data.RATINGS
+            for r in RATINGS
         )
         self.ratings = [r.pk for r in ratings]
         self.outlets = Outlet.objects.bulk_create(

@@ -38,7 +38,7 @@ django.setup()
 import numpy as np  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
 
-from factcheck.demo_data import SEED_ARTICLE  # noqa: E402
+from factcheck.demo.data import SEED_ARTICLE  # noqa: E402
 from factcheck.intake.checkworthiness import (  # noqa: E402
     Decision,
     RuleScorer,

@@ -58,7 +58,7 @@ def main() -> None:
     django.setup()
     from bench import inprocess, report, server
     from bench.targets import addresses
-    from factcheck.public import cache
+    from factcheck import pagecache
 
     scale = settings.BENCH_SCALE
     started = time.perf_counter()
@@ -85,7 +85,7 @@ def main() -> None:
     say(f"Query counts at {reference} scale, for comparison:")
     reference_queries = reference_counts(reference)
 
-    cache.purge()
+    pagecache.purge()
     workers = int(env_number("BENCH_WORKERS", 2))
     say(f"Throughput under gunicorn ({workers} sync workers):")
     measured = time.perf_counter()

@@ -2,8 +2,10 @@
 
 Google Fact Check Explorer, Bing and others take the verdict from this markup rather
 than from the page, so it must say what the page says: the same claim, claimant,
-dates and verdict label, in the fact-check's language. The properties and their
-rules are in the project's ClaimReview reference notes.
+dates and verdict label, in the fact-check's language. README.md (Public site,
+"ClaimReview") lists the properties it carries; their rules are schema.org's
+ClaimReview and Google's fact-check markup guidelines
+(https://developers.google.com/search/docs/appearance/structured-data/factcheck).
 """
 
 import datetime

@@ -26,6 +26,19 @@ URL_MAX_LENGTH = 2000
 TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ocid)$", re.I)
 
 
+def clean_text_constraint(
+    model_name: str, *fields: str
+) -> list[models.CheckConstraint]:
+    """Refuse bidi control characters at the database, whatever wrote the row."""
+    return [
+        models.CheckConstraint(
+            condition=~models.Q(**{f"{field}__regex": FORBIDDEN_CHARS_SQL}),
+            name=f"{model_name}_{field}_no_bidi_controls",
+        )
+        for field in fields
+    ]
+
+
 def validate_clean_text(value: str) -> None:
     match = FORBIDDEN_CHARS.search(value or "")
     if match:

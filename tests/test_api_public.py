@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from factcheck import services
 from factcheck.models import CorrectionKind, Language, Status
-from factcheck.public.cache import purge
+from factcheck.pagecache import purge
 from tests import factories
 from tests.api import anonymous  # noqa: F401 (fixture)
 

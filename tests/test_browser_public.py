@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 
-from factcheck import demo_data
+from factcheck.demo.data import CLAIMS
 from factcheck.models import (
     Appearance,
     Claim,
@@ -31,7 +31,7 @@ pytestmark = [
 ]
 
 ARABIC_LETTERS = re.compile("[\u0600-\u06ff]")
-ROME_STATUTE_AR = demo_data.CLAIMS[0]
+ROME_STATUTE_AR = CLAIMS[0]
 assert ROME_STATUTE_AR.language == Language.ARABIC
 assert ROME_STATUTE_AR.status == Status.PUBLISHED
 
@@ -131,7 +131,7 @@ def test_it_finds_the_arabic_fact_check_by_searching_in_arabic(
     page.wait_for_url(re.compile(r"/ar/fact-checks/\?q="))
     shown = set(page.locator("ol.cards .card-title a").all_inner_texts())
     assert headline in shown
-    for spec in demo_data.CLAIMS:
+    for spec in CLAIMS:
         if spec.draft and spec.status != Status.PUBLISHED:
             assert spec.draft.headline not in shown
             assert spec.draft.headline not in page.content()

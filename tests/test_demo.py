@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 
-from factcheck import demo_data, services
+from factcheck import services
+from factcheck.demo import data
 from factcheck.models import (
     Article,
     Claim,
@@ -114,9 +115,9 @@ def test_it_cites_the_primary_sources(first_run):
         )
     )
     assert {
-        demo_data.ICC_STATES_PARTIES,
-        demo_data.ICC_PUTIN_WARRANT,
-        demo_data.UN_GRAIN_INITIATIVE,
+        data.ICC_STATES_PARTIES,
+        data.ICC_PUTIN_WARRANT,
+        data.UN_GRAIN_INITIATIVE,
     } <= published_urls
 
 
@@ -210,14 +211,14 @@ def test_it_leaves_alone_the_claims_people_have_worked_on(first_run):
 
 
 def test_it_does_not_duplicate_a_claim_already_in_the_queue(db):
-    spec = next(c for c in demo_data.CLAIMS if c.status == Status.PUBLISHED)
+    spec = next(c for c in data.CLAIMS if c.status == Status.PUBLISHED)
     services.submit_claim(text=spec.text, language=spec.language)
 
     load_demo()
 
     claim = Claim.objects.get(text=spec.text)
     assert claim.status == Status.SUBMITTED
-    assert Claim.objects.count() == len(demo_data.CLAIMS)
+    assert Claim.objects.count() == len(data.CLAIMS)
 
 
 def test_it_keeps_a_rating_an_administrator_edited(db):
@@ -240,14 +241,14 @@ def test_it_writes_the_passwords_to_a_private_file(first_run, settings):
     mode = stat.S_IMODE(settings.DEMO_ACCOUNTS_FILE.stat().st_mode)
     assert mode == 0o600
     stored = accounts(settings)
-    assert set(stored) == {demo.username for demo in demo_data.USERS}
+    assert set(stored) == {demo.username for demo in data.USERS}
     for username, account in stored.items():
         assert User.objects.get(username=username).check_password(account["password"])
 
 
 def test_it_prints_the_admin_address_and_the_accounts(first_run, settings):
     assert "https://desk.example/admin/" in first_run
-    for demo in demo_data.USERS:
+    for demo in data.USERS:
         line = line_of(demo.username, first_run)
         assert demo.group in line
         assert accounts(settings)[demo.username]["password"] in line

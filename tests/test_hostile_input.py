@@ -28,7 +28,11 @@ from factcheck.models import (
     Tag,
     WebhookEvent,
 )
-from factcheck.models.desk import BODY_MAX_LENGTH, CLAIM_MAX_LENGTH, SUMMARY_MAX_LENGTH
+from factcheck.models.search import (
+    BODY_MAX_LENGTH,
+    CLAIM_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+)
 from tests import factories
 from tests.admin_forms import change_form_data
 from tests.api import (  # noqa: F401 (fixtures)

@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.demo_data import CLAIMANTS, SEED_ARTICLE
+from factcheck.demo.data import CLAIMANTS, SEED_ARTICLE
 from factcheck.intake.attribution import (
     attribute_sentences,
     match_claimant,

@@ -2,7 +2,7 @@ import itertools
 
 import pytest
 
-from factcheck.demo_data import SEED_ARTICLE
+from factcheck.demo.data import SEED_ARTICLE
 from factcheck.intake.checkworthiness import (
     Decision,
     RuleScorer,

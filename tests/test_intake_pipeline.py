@@ -1,4 +1,4 @@
-from factcheck.demo_data import CLAIMANTS, CLAIMS, SEED_ARTICLE
+from factcheck.demo.data import CLAIMANTS, CLAIMS, SEED_ARTICLE
 from factcheck.intake.checkworthiness import RuleScorer
 from factcheck.intake.matching import VectorIndex
 from factcheck.intake.pipeline import analyse_article

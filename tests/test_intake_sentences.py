@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.demo_data import SEED_ARTICLE
+from factcheck.demo.data import SEED_ARTICLE
 from factcheck.intake.sentences import split_sentences
 from tests.intake_data import NO_SEED_FILE, SEED_FILE
 

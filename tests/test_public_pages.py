@@ -533,7 +533,7 @@ def test_it_measures_contrast_as_wcag_does():
 
 
 def test_it_keeps_the_demo_scale_readable_on_white_text():
-    from factcheck.demo_data import RATINGS
+    from factcheck.demo.data import RATINGS
 
     for rating in RATINGS:
         assert contrast_ratio(rating.colour, "#ffffff") >= 4.5, rating.slug

@@ -4,10 +4,10 @@ Every save and every button here calls `factcheck.services`; nothing in this pac
 decides an editorial rule on its own. It decides only what to show to whom.
 
 One module per area, each registering its own pages: claims.py (the queue and the
-claim page), factchecks.py (published fact-checks and corrections), reference.py
-(outlets, articles, claimants, tags, ratings, the audit trail, API keys),
-background.py (sources' archives, webhook subscribers and deliveries) and
-accounts.py (people's accounts and roles).
+claim page, whose forms are in forms.py), factchecks.py (published fact-checks and
+corrections), reference.py (outlets, articles, claimants, tags, ratings, the audit
+trail, API keys), background.py (sources' archives, webhook subscribers and
+deliveries) and accounts.py (people's accounts and roles).
 """
 
 from factcheck.admin import accounts, background, claims, factchecks, reference

@@ -7,13 +7,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
-from factcheck.admin.claims import FactCheckForm
 from factcheck.admin.common import (
     FREE_TEXT,
     RefusalsAsMessages,
     VersionedForm,
     status_badge,
 )
+from factcheck.admin.forms import FactCheckForm
 from factcheck.models import PUBLISH, Correction, CorrectionKind, FactCheck, Status
 
 # --- Published fact-checks and their corrections ------------------------------------

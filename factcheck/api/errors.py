@@ -2,6 +2,8 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -20,6 +22,14 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The resource changed since the version named in If-Match."
     default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "Say which version you edited: a `version` field or an If-Match header."
+    )
+    default_code = "precondition_required"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -45,3 +55,8 @@ def handle(exc, context):
     if response is not None and isinstance(codes, str) and "detail" in response.data:
         response.data["code"] = codes
     return response
+
+
+@csrf_exempt  # a 404 for any method; nothing is read or written
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

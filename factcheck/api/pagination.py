@@ -42,7 +42,8 @@ class Pages(PageNumberPagination):
 
     def site_url(self) -> str:
         # From SITE_URL, not the request's Host or X-Forwarded-Proto: the page is
-        # cached and served to every later reader (PublicResponseMixin.built_once).
+        # cached and served to every later reader
+        # (PublicResponseMixin.build_once_per_generation).
         return settings.SITE_URL + iri_to_uri(self.request.get_full_path())
 
     def get_schema_operation_parameters(self, view):

@@ -25,7 +25,7 @@ from factcheck.models import (
     Tag,
     byline,
 )
-from factcheck.models.desk import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH
+from factcheck.models.search import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH
 
 # --- Public ------------------------------------------------------------------------
 

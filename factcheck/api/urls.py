@@ -2,21 +2,24 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from factcheck.api import views
+from factcheck.api import newsroom_views, public_views
+from factcheck.api.errors import not_found
 from factcheck.public.cache import cached_public
 
 router = DefaultRouter()
-router.register("factchecks", views.PublicFactCheckViewSet, basename="public-factcheck")
-router.register("ratings", views.RatingViewSet, basename="rating")
-router.register("claimants", views.ClaimantViewSet, basename="claimant")
-router.register("claims", views.ClaimViewSet, basename="claim")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("articles", views.ArticleViewSet, basename="article")
+router.register(
+    "factchecks", public_views.PublicFactCheckViewSet, basename="public-factcheck"
+)
+router.register("ratings", public_views.RatingViewSet, basename="rating")
+router.register("claimants", public_views.ClaimantViewSet, basename="claimant")
+router.register("claims", newsroom_views.ClaimViewSet, basename="claim")
+router.register("sources", newsroom_views.SourceViewSet, basename="source")
+router.register("articles", newsroom_views.ArticleViewSet, basename="article")
 
 urlpatterns = [
     path(
         "v1/claimreview/",
-        cached_public(views.ClaimReviewFeedView.as_view()),
+        cached_public(public_views.ClaimReviewFeedView.as_view()),
         name="claimreview-feed",
     ),
     path("v1/", include(router.urls)),
@@ -29,5 +32,5 @@ urlpatterns = [
         name="api-docs",
     ),
     # Anything else under /api/ is a JSON 404, not the public site's HTML page.
-    re_path(r"", views.not_found),
+    re_path(r"", not_found),
 ]

@@ -1,58 +1,29 @@
-"""The newsroom's domain: where claims come from, the claims, evidence and verdicts
-(desk.py), and the rows that background jobs run from (jobs.py).
+"""The newsroom's domain, a module per concern, re-exported here.
+
+search.py: the desk's languages, Arabic folding, search vectors and text limits;
+workflow.py: statuses, the TRANSITIONS graph and its permissions; reference.py:
+outlets, articles, claimants, tags, the rating scale; claims.py: claims, their
+appearances and the one search; evidence.py: sources; factchecks.py: verdicts and
+corrections; events.py: the audit trail; tokens.py: API keys; jobs.py: the rows
+background jobs run from (archives, deliveries, periodic jobs).
 
 Reads live here as QuerySet methods (`FactCheck.objects.published()`,
 `Claim.objects.queue()`) so the joins they need cannot be forgotten by a caller.
 Writes that carry an editorial rule live in `factcheck/services/`.
 """
 
-from factcheck.models.desk import (
-    APPROVE,
-    CORRECT,
-    FINAL_HA,
-    NOTE_REQUIRED,
-    OPEN_STATUSES,
-    PUBLISH,
-    RESEARCH,
-    RETRACT,
-    SEARCH_CONFIGS,
-    TRANSITIONS,
-    TRIAGE,
-    ApiToken,
-    ApiTokenQuerySet,
-    Appearance,
-    Article,
-    Claim,
-    Claimant,
-    ClaimantKind,
-    ClaimQuerySet,
+from factcheck.fields import clean_text_constraint
+from factcheck.models.claims import Appearance, Claim, ClaimQuerySet, with_tag
+from factcheck.models.events import Event, EventKind
+from factcheck.models.evidence import LinkStatus, Source, SourceKind, Stance
+from factcheck.models.factchecks import (
     Correction,
     CorrectionKind,
     CorrectionQuerySet,
-    Event,
-    EventKind,
     FactCheck,
     FactCheckQuerySet,
-    Language,
-    LinkStatus,
-    Outlet,
-    Priority,
-    Rating,
-    RatingQuerySet,
-    Source,
-    SourceKind,
-    SourceQuerySet,
-    Stance,
-    Status,
-    Tag,
     byline,
-    clean_text_constraint,
-    fold_arabic,
-    fold_arabic_query,
     having_published_factchecks,
-    language_search_vector,
-    search_query,
-    with_tag,
 )
 from factcheck.models.jobs import (
     HEARTBEAT,
@@ -68,6 +39,39 @@ from factcheck.models.jobs import (
     Subscriber,
     WebhookEvent,
     new_webhook_secret,
+    sources_needing_link_check,
+)
+from factcheck.models.reference import (
+    Article,
+    Claimant,
+    ClaimantKind,
+    Outlet,
+    Rating,
+    RatingQuerySet,
+    Tag,
+)
+from factcheck.models.search import (
+    FINAL_HA,
+    SEARCH_CONFIGS,
+    Language,
+    fold_arabic,
+    fold_arabic_query,
+    language_search_vector,
+    search_query,
+)
+from factcheck.models.tokens import ApiToken, ApiTokenQuerySet
+from factcheck.models.workflow import (
+    APPROVE,
+    CORRECT,
+    NOTE_REQUIRED,
+    OPEN_STATUSES,
+    PUBLISH,
+    RESEARCH,
+    RETRACT,
+    TRANSITIONS,
+    TRIAGE,
+    Priority,
+    Status,
 )
 
 __all__ = [
@@ -115,7 +119,6 @@ __all__ = [
     "Source",
     "SourceArchive",
     "SourceKind",
-    "SourceQuerySet",
     "Stance",
     "Status",
     "Subscriber",
@@ -129,5 +132,6 @@ __all__ = [
     "language_search_vector",
     "new_webhook_secret",
     "search_query",
+    "sources_needing_link_check",
     "with_tag",
 ]

@@ -18,8 +18,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.fields import CleanCharField, HttpURLField, validate_public_address
-from factcheck.models.desk import Event, Source, clean_text_constraint
+from factcheck.fields import (
+    CleanCharField,
+    HttpURLField,
+    clean_text_constraint,
+    validate_public_address,
+)
+from factcheck.models.events import Event
+from factcheck.models.evidence import Source
+from factcheck.models.workflow import Status
 
 
 class JobState(models.TextChoices):
@@ -104,6 +111,20 @@ class ArchiveJob(Job):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.url}"
+
+
+def sources_needing_link_check(*, checked_before: datetime.datetime):
+    """Sources of published fact-checks not checked since `checked_before`,
+    with no archive job already open for them."""
+    open_job = ArchiveJob.objects.filter(
+        source=models.OuterRef("pk"), state__in=OPEN_JOB_STATES
+    )
+    return (
+        Source.objects.filter(claim__status=Status.PUBLISHED, archived_at__isnull=False)
+        .filter(Q(checked_at__isnull=True) | Q(checked_at__lt=checked_before))
+        .exclude(models.Exists(open_job))
+        .order_by(models.F("checked_at").asc(nulls_first=True), "pk")
+    )
 
 
 class SourceArchive(models.Model):

@@ -1,34 +1,27 @@
 """Whole public responses cached, for readers and for any CDN in front of them.
 
-Every cached response is stored under a key carrying the current *generation*, and
-`purge()` starts a new one. After a fact-check is published, corrected or retracted
-every page, list, feed and sitemap is therefore rendered afresh on its next request.
-That is coarser than tracking which page shows which fact-check, and it cannot miss
-one: a correction changes the home page, the list, the claimant's and tags' pages,
-the corrections log and the feeds at once.
-
-The generation lives in the "default" cache, which every process shares (Redis in
-production, a folder under .data/ locally): a purge in the web server or in the
-Celery worker, when the scheduler publishes, reaches them all. The pages live in
-the "pages" cache (Redis, or each process's own memory), under keys that carry the
-generation, so after a purge no process can find its old copies.
+Each copy is stored under a key carrying the current generation
+(factcheck/pagecache.py), so a purge there makes every page, list, feed and sitemap
+render afresh on its next request. The pages live in the "pages" cache (Redis, or
+each process's own memory), under keys that carry the generation, so after a purge
+no process can find its old copies.
 """
 
 import functools
 import hashlib
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
-GENERATION_KEY = "public:generation"
+from factcheck.pagecache import generation
+
 # How long a rendered page is kept. Purges make changes visible at once; this bounds
 # the memory of pages nobody asks for.
 PAGE_SECONDS = 10 * 60
@@ -90,19 +83,6 @@ def conditional(
         last_modified=None if last_modified is None else int(last_modified),
         response=response,
     )
-
-
-def generation() -> str:
-    return cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None)
-
-
-def _new_generation() -> str:
-    return uuid.uuid4().hex
-
-
-def purge() -> None:
-    """Make every cached public response stale; call it after the change commits."""
-    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
 def _key(request: HttpRequest) -> str:

@@ -6,7 +6,9 @@ from functools import partial
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import get_language, override
+
+from factcheck.bidi import direction
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,6 @@ class LanguageLink:
 
 # OpenGraph names a locale, not a language.
 OPENGRAPH_LOCALES = {"ar": "ar_AR", "en": "en_GB"}
-
-
-def direction(language: str) -> str:
-    return "rtl" if get_language_info(language)["bidi"] else "ltr"
 
 
 def language_links(request: HttpRequest) -> list[LanguageLink]:

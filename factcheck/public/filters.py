@@ -26,9 +26,11 @@ from factcheck.models import (
     having_published_factchecks,
     with_tag,
 )
-from factcheck.public.cache import PAGE_SECONDS, generation
+from factcheck.pagecache import generation
+from factcheck.public.cache import PAGE_SECONDS
 
-OFFERED_SHAPE = 2
+# Raised whenever Offered changes (see offered()).
+OFFERED_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,9 @@ def offered() -> Offered:
     tag, a rating edited) purges it. At newsroom scale finding who has something
     published is most of the cost of a list or search page.
     """
-    # The shape is in the key: a deploy that changes Offered must not read what
-    # the previous release cached.
-    return _offered(f"public:offered:{OFFERED_SHAPE}:{generation()}")
+    # Offered's version is in the key: a deploy that changes Offered must not read
+    # what the previous release cached.
+    return _offered(f"public:offered:{OFFERED_CACHE_VERSION}:{generation()}")
 
 
 # Each process also keeps the last one it read: the key names the generation, so

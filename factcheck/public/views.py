@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from factcheck.bidi import direction
 from factcheck.claimreview import claim_review_json
 from factcheck.models import (
     Claimant,
@@ -34,8 +35,9 @@ from factcheck.models import (
     Status,
     Tag,
 )
-from factcheck.public.cache import PAGE_SECONDS, cached_public, generation
-from factcheck.public.context import direction, home_links
+from factcheck.pagecache import generation
+from factcheck.public.cache import PAGE_SECONDS, cached_public
+from factcheck.public.context import home_links
 from factcheck.public.filters import FactCheckFilters
 
 LATEST = 10
@@ -86,7 +88,7 @@ def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
     return Page(rows, number, paginator)
 
 
-def cards(factchecks: QuerySet) -> QuerySet:
+def without_bodies(factchecks: QuerySet) -> QuerySet:
     """Fact-checks as a list shows them: without the bodies and search vectors,
     the largest columns, which no card displays."""
     return factchecks.defer("body", "search", "headline_search", "claim__search")
@@ -95,7 +97,7 @@ def cards(factchecks: QuerySet) -> QuerySet:
 @require_safe
 @cached_public
 def home(request: HttpRequest) -> HttpResponse:
-    latest = cards(FactCheck.objects.published())[:LATEST]
+    latest = without_bodies(FactCheck.objects.published())[:LATEST]
     return render(request, "factcheck/home.html", {"latest": latest})
 
 
@@ -103,7 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_public
 def factcheck_list(request: HttpRequest) -> HttpResponse:
     filters = FactCheckFilters(request.GET or None, language=get_language())
-    found = filters.filter(cards(FactCheck.objects.published()))
+    found = filters.filter(without_bodies(FactCheck.objects.published()))
     page = (search_results if filters.searching else paginate)(request, found)
     return render(
         request, "factcheck/factcheck_list.html", {"filters": filters, "page": page}
@@ -124,7 +126,7 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     shared = Q(claim__tags__in=tags)
     if claim.claimant_id:
         shared |= Q(claim__claimant=claim.claimant_id)
-    related = cards(
+    related = without_bodies(
         FactCheck.objects.published()
         .exclude(pk=factcheck.pk)
         .filter(pk__in=FactCheck.objects.filter(shared).values("pk"))
@@ -183,7 +185,8 @@ def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
 def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claimant = get_object_or_404(Claimant, slug=slug)
     page = paginate(
-        request, cards(FactCheck.objects.published()).filter(claim__claimant=claimant)
+        request,
+        without_bodies(FactCheck.objects.published()).filter(claim__claimant=claimant),
     )
     if not page.paginator.count:
         # Someone whose only claims are in the queue is not public yet.
@@ -199,7 +202,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     # Fact-checks in every language: a topic is one record for both.
     page = paginate(
-        request, cards(FactCheck.objects.published()).filter(claim__tags=tag)
+        request, without_bodies(FactCheck.objects.published()).filter(claim__tags=tag)
     )
     if not page.paginator.count:
         raise Http404
@@ -241,8 +244,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def rating_styles(request: HttpRequest) -> HttpResponse:
     """The verdict badges' colours, from the rating scale administrators edit.
 
-    A stylesheet rather than inline styles, so the Content-Security-Policy can
-    refuse inline styles. Each badge's text is white or near-black, whichever
+    A stylesheet rather than a style attribute on each badge, so the public pages
+    need no inline styles. (The Content-Security-Policy does allow them today:
+    style-src has 'unsafe-inline' in newsroom/settings.py, for the style attributes
+    Django's admin sets.) Each badge's text is white or near-black, whichever
     contrasts more with its colour: at least 4.5:1 whatever colour is chosen.
     """
     return render(

@@ -3,56 +3,55 @@
 The admin, the API, Celery tasks and management commands all call these functions,
 so a rule enforced here is enforced everywhere. Each function takes the subject
 first, keyword-only arguments after it and an explicit `actor`; it runs in one
-transaction and defers side effects until after commit. Every write by a person
-here records an Event (audit.py) saying who, what, when and the values it
-replaced: the workflow, claims, appearances, sources, drafts, corrections,
-reference data, articles, API keys, re-archiving and redelivery. The background
-work's own bookkeeping (a job's attempts, a link's status) is kept on the job;
-user accounts and webhook subscribers, edited only in the admin, are in the
-admin's own log.
+transaction and defers side effects until after commit.
 
-desk.py holds the newsroom's own writes (the workflow, claims, appearances,
-evidence, drafts, corrections, reference data, API keys); outbox.py records
-background jobs inside those transactions; jobs.py runs them and holds the writes
-that schedule or repeat them.
+What is recorded, and where: the editorial writes record an Event row (audit.py)
+in their own transaction, saying who (no one for a reader's submission or a
+cancellation by the scheduler), what, when and the values they replaced: the
+workflow, claims, appearances, sources, drafts, corrections, reference data,
+articles entered by staff, API keys, re-archiving, redelivery and scheduled
+publication. Not as an Event: ensure_draft() creates the empty draft without one
+of its own (the move to research that calls it is recorded); an article saved for
+a reader's submission; the background work's own bookkeeping (a job's attempts, a
+link's status), kept on the job's row; account changes (accounts.py), kept in the
+admin's log (LogEntry), as are webhook subscribers, which only the admin edits.
+
+A module per concern: errors.py (the refusals), records.py (what every write on a
+claim starts with: permission, row lock, version, draft guard), workflow.py (moves
+along the graph), claims.py, appearances.py (articles and where a claim appeared),
+evidence.py (sources), drafts.py, corrections.py, reference.py, tokens.py (API
+keys), accounts.py (roles and account flags), audit.py (Event rows); outbox.py
+records background jobs inside those transactions; jobs.py runs them and holds the
+writes that schedule or repeat them.
 """
 
-from factcheck.services.desk import (
+from factcheck.services.appearances import (
     APPEARANCE_FIELDS,
+    add_appearance,
+    get_or_create_article,
+    remove_appearance,
+    update_appearance,
+)
+from factcheck.services.claims import (
     CLAIM_FIELDS,
     CLAIM_RECORD_FIELDS,
-    DRAFT_FIELDS,
-    DRAFT_STATUSES,
-    GUARDS,
-    SOURCE_FIELDS,
-    VERDICT_FIELDS,
-    AppearanceEdit,
+    assign,
+    submit_claim,
+    update_claim,
+)
+from factcheck.services.corrections import VERDICT_FIELDS, AppearanceEdit, correct
+from factcheck.services.drafts import DRAFT_FIELDS, ensure_draft, save_draft
+from factcheck.services.errors import (
     Conflict,
     GuardFailed,
     InvalidTransition,
     NotAllowed,
-    Refusal,
     WorkflowError,
-    add_appearance,
+)
+from factcheck.services.evidence import (
+    SOURCE_FIELDS,
     add_source,
-    allowed_transitions,
-    assign,
-    correct,
-    delete_reference,
-    ensure_draft,
-    get_or_create_article,
-    hash_token_key,
-    issue_token,
-    remove_appearance,
     remove_source,
-    revoke_token,
-    save_draft,
-    save_reference,
-    submit_claim,
-    transition,
-    transition_many,
-    update_appearance,
-    update_claim,
     update_source,
 )
 from factcheck.services.jobs import (
@@ -76,7 +75,17 @@ from factcheck.services.jobs import (
     schedule_publication,
     sweep,
 )
+from factcheck.services.records import DRAFT_STATUSES
+from factcheck.services.reference import delete_reference, save_reference
+from factcheck.services.tokens import hash_token_key, issue_token, revoke_token
 from factcheck.services.translations import link_translation
+from factcheck.services.workflow import (
+    GUARDS,
+    Refusal,
+    allowed_transitions,
+    transition,
+    transition_many,
+)
 
 __all__ = [
     "APPEARANCE_FIELDS",

@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from factcheck.roles import Role
-from factcheck.services.desk import NotAllowed
+from factcheck.services.errors import NotAllowed
 
 MANAGE_ACCOUNTS = "auth.change_user"
 ROLE = "role"

@@ -40,21 +40,19 @@ from factcheck.models import (
     SourceArchive,
     Status,
     Subscriber,
+    sources_needing_link_check,
 )
-from factcheck.public.cache import purge as purge_public_pages
+from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services import outbox
-from factcheck.services.audit import snapshot
-from factcheck.services.desk import (
+from factcheck.services.audit import record, snapshot
+from factcheck.services.errors import (
     Conflict,
     GuardFailed,
     InvalidTransition,
     WorkflowError,
-    _bump,
-    _lock_claim,
-    _record,
-    _require,
-    transition,
 )
+from factcheck.services.records import bump, lock_claim, require
+from factcheck.services.workflow import transition
 
 logger = logging.getLogger(__name__)
 
@@ -131,14 +129,14 @@ def rearchive(source: Source, *, actor: AbstractBaseUser) -> ArchiveJob:
     For a page that changed for good reason (a typo fixed, a figure updated that the
     fact-check already accounts for) or came back after an outage.
     """
-    _require(actor, RESEARCH, _("Only fact-checkers and editors re-archive sources."))
+    require(actor, RESEARCH, _("Only fact-checkers and editors re-archive sources."))
     with transaction.atomic():
         job = outbox.record_archive_job(
             source, reason=ArchiveReason.REARCHIVE, actor=actor
         )
         # What the archive is compared against changes once it has run: the
         # claim's history says who asked for that.
-        _record(
+        record(
             source.claim,
             EventKind.REARCHIVE,
             actor,
@@ -153,7 +151,7 @@ def record_link_checks(
 ) -> int:
     """Record a check of each published source not checked for a week."""
     now = now or timezone.now()
-    sources = Source.objects.needing_link_check(checked_before=now - LINK_CHECK_EVERY)
+    sources = sources_needing_link_check(checked_before=now - LINK_CHECK_EVERY)
     with transaction.atomic():
         jobs = ArchiveJob.objects.bulk_create(
             ArchiveJob(source=source, url=source.url, reason=ArchiveReason.CHECK)
@@ -161,7 +159,7 @@ def record_link_checks(
         )
         for job in jobs:
             transaction.on_commit(
-                partial(outbox.enqueue, "archive_source", ArchiveJob, job.pk)
+                partial(outbox.enqueue, outbox.ARCHIVE_SOURCE, ArchiveJob, job.pk)
             )
     return len(jobs)
 
@@ -346,7 +344,7 @@ def _post(delivery: Delivery, subscriber: Subscriber) -> tuple[int | None, str, 
 
 def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
     """Send a failed delivery again, from its first attempt's allowance."""
-    _require(
+    require(
         actor,
         "factcheck.change_delivery",
         _("Only administrators send deliveries again."),
@@ -362,7 +360,7 @@ def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
         )
         if sent:
             previous = ("state", "attempts", "error", "finished_at")
-            _record(
+            record(
                 None,
                 EventKind.REDELIVER,
                 actor,
@@ -378,7 +376,7 @@ def redeliver(delivery: Delivery, *, actor: AbstractBaseUser) -> None:
                 )
             )
         transaction.on_commit(
-            partial(outbox.enqueue, "deliver_webhook", Delivery, delivery.pk)
+            partial(outbox.enqueue, outbox.DELIVER_WEBHOOK, Delivery, delivery.pk)
         )
 
 
@@ -393,9 +391,9 @@ def schedule_publication(
     expected_version: int | None = None,
 ) -> Claim:
     """Set (or, with None, cancel) the time an approved fact-check goes out."""
-    _require(actor, PUBLISH, _("Only editors who may publish schedule publication."))
+    require(actor, PUBLISH, _("Only editors who may publish schedule publication."))
     with transaction.atomic(durable=True):
-        locked = _lock_claim(claim, expected_version)
+        locked = lock_claim(claim, expected_version)
         if locked.status != Status.APPROVED:
             raise GuardFailed(_("Only an approved fact-check can be scheduled."))
         if publish_at is not None and publish_at <= timezone.now():
@@ -406,8 +404,8 @@ def schedule_publication(
             publish_at=publish_at,
             publish_scheduled_by=actor if publish_at else None,
         )
-        _bump(locked)
-        _record(
+        bump(locked)
+        record(
             locked,
             EventKind.EDIT,
             actor,
@@ -456,7 +454,7 @@ def _unschedule(claim: Claim, *, reason: str) -> None:
         FactCheck.objects.filter(claim=claim).update(
             publish_at=None, publish_scheduled_by=None
         )
-        _record(
+        record(
             claim,
             EventKind.EDIT,
             None,
@@ -468,7 +466,7 @@ def _unschedule(claim: Claim, *, reason: str) -> None:
 
 # --- The sweeper
 
-JOB_TASKS = ((ArchiveJob, "archive_source"), (Delivery, "deliver_webhook"))
+JOB_TASKS = ((ArchiveJob, outbox.ARCHIVE_SOURCE), (Delivery, outbox.DELIVER_WEBHOOK))
 
 
 def sweep(*, now: datetime.datetime | None = None) -> int:

@@ -8,6 +8,7 @@ sends nothing and a broker that is down loses nothing (see services.jobs.sweep).
 import logging
 from functools import partial
 
+from celery import current_app
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,11 @@ from factcheck.models import (
 
 logger = logging.getLogger(__name__)
 
+# The tasks are sent by name: factcheck/tasks.py calls the services, so the
+# services name its tasks rather than import them.
+ARCHIVE_SOURCE = "factcheck.tasks.archive_source"
+DELIVER_WEBHOOK = "factcheck.tasks.deliver_webhook"
+
 
 def enqueue(task_name: str, model: type, pk: int) -> None:
     """Hand a recorded job to Celery, after commit.
@@ -32,10 +38,8 @@ def enqueue(task_name: str, model: type, pk: int) -> None:
     A broker that is down costs a log line, not the request that recorded the job:
     the row stays pending and the sweeper sends it once the broker is back.
     """
-    from factcheck import tasks
-
     try:
-        getattr(tasks, task_name).apply_async(args=[pk], retry=True)
+        current_app.send_task(task_name, args=[pk], retry=True)
     except Exception:  # whatever the transport raises: the outbox row is the record
         logger.warning("%s %s not enqueued; the sweeper will retry", task_name, pk)
         return
@@ -48,7 +52,7 @@ def record_archive_job(
     job = ArchiveJob.objects.create(
         source=source, url=source.url, reason=reason, requested_by=actor
     )
-    transaction.on_commit(partial(enqueue, "archive_source", ArchiveJob, job.pk))
+    transaction.on_commit(partial(enqueue, ARCHIVE_SOURCE, ArchiveJob, job.pk))
     return job
 
 
@@ -72,7 +76,5 @@ def notify_partners(
         for subscriber in subscribers
     )
     for delivery in deliveries:
-        transaction.on_commit(
-            partial(enqueue, "deliver_webhook", Delivery, delivery.pk)
-        )
+        transaction.on_commit(partial(enqueue, DELIVER_WEBHOOK, Delivery, delivery.pk))
     return deliveries

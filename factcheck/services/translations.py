@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from factcheck.models import PUBLISH, EventKind, FactCheck
-from factcheck.public.cache import purge as purge_public_pages
+from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services.audit import record
-from factcheck.services.desk import GuardFailed, NotAllowed
+from factcheck.services.errors import GuardFailed, NotAllowed
 
 
 def link_translation(

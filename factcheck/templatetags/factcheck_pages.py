@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeString
 
+from factcheck.bidi import direction as language_direction
 from factcheck.models import Outlet, Rating, byline
-from factcheck.public.context import direction as language_direction
 from factcheck.rendering import render_markdown
 
 register = template.Library()

@@ -26,8 +26,19 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from factcheck import demo_data, services
-from factcheck.demo_data import ClaimData, DemoUser
+from factcheck import services
+from factcheck.demo.data import (
+    ARTICLES,
+    CLAIMANTS,
+    CLAIMS,
+    OUTLETS,
+    RATINGS,
+    TAGS,
+    TRANSLATIONS,
+    USERS,
+    ClaimData,
+    DemoUser,
+)
 from factcheck.models import (
     NOTE_REQUIRED,
     TRANSITIONS,
@@ -112,7 +123,7 @@ def ensure_users() -> tuple[dict[str, AbstractBaseUser], dict[str, str]]:
     """The demo accounts by username, and the passwords of those created now."""
     User = get_user_model()
     people, new_passwords = {}, {}
-    for demo in demo_data.USERS:
+    for demo in USERS:
         user = User.objects.filter(username=demo.username).first()
         if user is None:
             new_passwords[demo.username] = secrets.token_urlsafe(12)
@@ -124,7 +135,7 @@ def ensure_users() -> tuple[dict[str, AbstractBaseUser], dict[str, str]]:
 def ensure_ratings() -> dict[int, Rating]:
     # The scale is the administrators' to edit: an existing step is left as it is.
     ratings = {}
-    for data in demo_data.RATINGS:
+    for data in RATINGS:
         defaults = {k: v for k, v in asdict(data).items() if k != "value"}
         ratings[data.value] = Rating.objects.get_or_create(
             value=data.value, defaults=defaults
@@ -142,7 +153,7 @@ def ensure_articles(actor: AbstractBaseUser) -> dict[str, Article]:
                 "language": data.language,
             },
         )[0]
-        for data in demo_data.OUTLETS
+        for data in OUTLETS
     }
     return {
         data.url: services.get_or_create_article(
@@ -154,7 +165,7 @@ def ensure_articles(actor: AbstractBaseUser) -> dict[str, Article]:
             published_on=data.published_on,
             text=data.text,
         )
-        for data in demo_data.ARTICLES
+        for data in ARTICLES
     }
 
 
@@ -175,20 +186,20 @@ class DemoDesk:
                     "kind": data.kind,
                 },
             )[0]
-            for data in demo_data.CLAIMANTS
+            for data in CLAIMANTS
         }
         self.tags = {
             data.slug: Tag.objects.get_or_create(
                 slug=data.slug,
                 defaults={"name_en": data.name_en, "name_ar": data.name_ar},
             )[0]
-            for data in demo_data.TAGS
+            for data in TAGS
         }
 
     def link_translations(self) -> None:
         """Link the demo's fact-checks checked in both languages, unless an
         editor has linked either to something else since."""
-        for arabic_text, english_text in demo_data.TRANSLATIONS:
+        for arabic_text, english_text in TRANSLATIONS:
             pair = [
                 FactCheck.objects.filter(claim__text=text, language=language).first()
                 for text, language in (
@@ -334,7 +345,7 @@ class Command(BaseCommand):
         people, new_passwords = ensure_users()
         if new_passwords:
             # Written before the claims load, so a failure there loses no password.
-            roles = {demo.username: demo.group for demo in demo_data.USERS}
+            roles = {demo.username: demo.group for demo in USERS}
             accounts.update(
                 {
                     name: {"role": roles[name], "password": password}
@@ -344,13 +355,13 @@ class Command(BaseCommand):
             write_accounts(path, accounts)
         with quiet_workflow_log(options["verbosity"]):
             desk = DemoDesk(people)
-            added = sum(desk.load(spec) for spec in demo_data.CLAIMS)
+            added = sum(desk.load(spec) for spec in CLAIMS)
             desk.link_translations()
         self.report_claims(added)
         self.report_accounts(people, accounts, path)
 
     def report_claims(self, added: int) -> None:
-        total = len(demo_data.CLAIMS)
+        total = len(CLAIMS)
         if added:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo newsroom: loaded {added} of {total} claims.")
@@ -365,10 +376,10 @@ class Command(BaseCommand):
         path: Path,
     ) -> None:
         self.stdout.write(f"\nSign in at {settings.SITE_URL}/admin/ as:\n")
-        name_width = max(len(demo.username) for demo in demo_data.USERS) + 2
-        role_width = max(len(demo.group) for demo in demo_data.USERS) + 2
+        name_width = max(len(demo.username) for demo in USERS) + 2
+        role_width = max(len(demo.group) for demo in USERS) + 2
         shown = 0
-        for demo in demo_data.USERS:
+        for demo in USERS:
             password = accounts.get(demo.username, {}).get("password", "")
             # Someone may have changed it in the admin since: show only what works.
             works = bool(password) and check_password(
@@ -383,7 +394,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"\nThe passwords shown are kept in {path}, readable only by you."
             )
-        if shown < len(demo_data.USERS):
+        if shown < len(USERS):
             self.stdout.write(
                 "\nTo set a new password: python manage.py changepassword USERNAME"
             )

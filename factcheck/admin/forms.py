@@ -1,0 +1,120 @@
+"""The claim page's forms: the claim, its correction, the draft, the bulk
+action's note and the publication time."""
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from factcheck.admin.common import VersionedForm
+from factcheck.models import Claim, CorrectionKind, FactCheck
+
+
+class ClaimForm(VersionedForm):
+    class Meta:
+        model = Claim
+        fields = [
+            "text",
+            "language",
+            "claimant",
+            "claimed_on",
+            "tags",
+            "priority",
+            "submitted_context",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "submitted_context": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        }
+
+
+class ClaimCorrectionForm(ClaimForm):
+    """A published claim, or where it appeared, changes only with a public note."""
+
+    correction_kind = forms.ChoiceField(
+        label=_("Kind of note"),
+        choices=[
+            c for c in CorrectionKind.choices if c[0] != CorrectionKind.RETRACTION
+        ],
+        initial=CorrectionKind.CORRECTION,
+    )
+    correction_note = forms.CharField(
+        label=_("Public correction note"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        required=False,
+        help_text=_(
+            "Shown, dated, on the public page. Required to change the claim or "
+            "where it appeared."
+        ),
+    )
+
+
+class ActionForm(admin.helpers.ActionForm):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        help_text=_("Required to dismiss; kept in each claim's history."),
+    )
+
+
+class FactCheckForm(VersionedForm):
+    class Meta:
+        model = FactCheck
+        fields = ["headline", "slug", "rating", "summary", "body"]
+        widgets = {
+            "headline": forms.TextInput(attrs={"dir": "auto", "size": 80}),
+            "summary": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "body": forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
+        }
+
+
+class ScheduleForm(forms.Form):
+    """When an approved fact-check goes out, or that it no longer waits for a time."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Which button was pressed; a form sent with Enter schedules.
+    do = forms.ChoiceField(
+        choices=[("schedule", _("Schedule")), ("cancel", _("Cancel"))],
+        required=False,
+    )
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": claim.version,
+                "publish_at": getattr(claim, "scheduled_for", None),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # A naive datetime-local value is read in the current time zone, which is
+        # the site's (settings.TIME_ZONE): nothing activates another one.
+        self.fields["publish_at"].help_text = _(
+            "Date and time in the site's time zone, %(zone)s. The fact-check is "
+            "published then, in your name, if it is still approved."
+        ) % {"zone": timezone.get_current_timezone_name()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("do") == "cancel":
+            cleaned["publish_at"] = None
+            return cleaned
+        when = cleaned.get("publish_at")
+        if "publish_at" in self.errors:
+            return cleaned
+        if when is None:
+            self.add_error("publish_at", _("Choose the date and time to publish."))
+        elif when <= timezone.now():
+            self.add_error(
+                "publish_at",
+                _("Choose a time in the future; to publish now, use Publish."),
+            )
+        return cleaned

@@ -1,0 +1,219 @@
+"""The public API: published work for anyone, read without credentials.
+
+Each response is built once per generation of the public cache and answers
+conditional GETs, like the reader's pages.
+"""
+
+import hashlib
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseBase
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from factcheck.api import serializers
+from factcheck.api.filters import FactCheckFilter, RankedOrdering
+from factcheck.api.permissions import Public
+from factcheck.claimreview import claim_review
+from factcheck.models import (
+    Appearance,
+    Claimant,
+    FactCheck,
+    Rating,
+    having_published_factchecks,
+)
+from factcheck.pagecache import generation
+from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of
+
+
+class PublicResponseMixin:
+    """Conditional GET and CORS-friendly caching for the public endpoints, by
+    public/cache.py's rules: a matching If-None-Match answers 304 with no body."""
+
+    permission_classes = [Public]
+    authentication_classes: list = []  # public reads ignore credentials entirely
+
+    def last_modified(self):
+        # Walks factcheck_updated_idx from the newest change; MAX() over the join
+        # would read every published row.
+        return (
+            FactCheck.objects.published()
+            .order_by("-updated_at")
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+
+    def list(self, request, *args, **kwargs):
+        return self.build_once_per_generation(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.build_once_per_generation(
+            super().retrieve, request, *args, **kwargs
+        )
+
+    def build_once_per_generation(
+        self, build, request, *args, **kwargs
+    ) -> HttpResponseBase:
+        """The data at this URL, built once per generation of the public cache,
+        and its JSON rendered once too.
+
+        Everything published changes only with a purge (see pagecache.py), so
+        the data and its Last-Modified are kept until the next one. Throttles,
+        content negotiation and conditional GET still run on every request; only
+        the queries, the serializing and the JSON encoding are saved.
+        """
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"api:{generation()}:{path}"
+        pages = caches["pages"]
+        built = pages.get(key)
+        if built is None:
+            response = build(request, *args, **kwargs)
+            built = (response.data, self.last_modified())
+            pages.set(key, built, PAGE_SECONDS)
+        data, self.modified = built
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, JSONRenderer):
+            return Response(data)  # the browsable API, for people
+        media_type = request.accepted_media_type
+        body_key = f"{key}:{hashlib.sha256(media_type.encode()).hexdigest()}"
+        body = pages.get(body_key)
+        if body is None:
+            body = renderer.render(data, media_type, self.get_renderer_context())
+            pages.set(body_key, body, PAGE_SECONDS)
+        return HttpResponse(body, content_type=renderer.media_type)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if isinstance(response, Response):
+            response.render()
+        modified = getattr(self, "modified", None) or self.last_modified()
+        return conditional(
+            request,
+            response,
+            etag=etag_of(response.content),
+            last_modified=modified.timestamp() if modified else None,
+        )
+
+
+class PublicFactCheckViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
+    """Published fact-checks, newest first."""
+
+    serializer_class = serializers.PublicFactCheckSerializer
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+    filterset_class = FactCheckFilter
+    filter_backends = [filters.DjangoFilterBackend, RankedOrdering]
+    ordering_fields = ["published_at", "updated_at"]
+    ordering = ["-published_at", "-pk"]
+
+    def get_queryset(self):
+        return FactCheck.objects.for_page()
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.build_once_per_generation(
+            self.one_factcheck, request, *args, **kwargs
+        )
+
+    def one_factcheck(self, request, *args, **kwargs):
+        self.factcheck = self.get_object()
+        return Response(self.get_serializer(self.factcheck).data)
+
+    def last_modified(self):
+        # One fact-check changed when it did: the newest change of all published
+        # fact-checks costs a scan of every one of them on each request.
+        factcheck = getattr(self, "factcheck", None)
+        return factcheck.updated_at if factcheck else super().last_modified()
+
+    def get_serializer_context(self):
+        # The scale's bounds, read once for every ClaimReview on the page.
+        return {**super().get_serializer_context(), "scale_bounds": scale_bounds()}
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A stable order whatever the client asks: pagination never skips or repeats.
+        return queryset.order_by(*queryset.query.order_by, "-pk")
+
+
+def scale_bounds() -> tuple[int | None, int | None]:
+    return Rating.objects.scale_bounds()
+
+
+class RatingViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
+    """The published rating scale; `value` is ClaimReview's ratingValue."""
+
+    serializer_class = serializers.PublicRatingSerializer
+    queryset = Rating.objects.order_by("value")
+    lookup_field = "value"
+    pagination_class = None
+
+    def last_modified(self):
+        return None
+
+
+class ClaimantViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
+    """People and organisations whose claims have a published fact-check."""
+
+    serializer_class = serializers.PublicClaimantSerializer
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        claimants = Claimant.objects.order_by("name", "pk")
+        return having_published_factchecks(claimants, "claim__claimant")
+
+
+class ClaimReviewFeedView(PublicResponseMixin, APIView):
+    """Every published fact-check as a schema.org DataFeed of ClaimReview items.
+
+    It holds everything published, so it is built once per generation of the
+    public cache (urls.py wraps it in cached_public) and read through a cursor. JSON
+    only: one rendering per URL is what makes the cached copy right for everyone.
+    """
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        bounds = scale_bounds()
+        published = FactCheck.objects.for_claimreview().order_by("-published_at", "-pk")
+        # Three queries at any size: the scale, every appearance, and the
+        # fact-checks read through one server-side cursor, 2,000 rows at a time.
+        appearances = defaultdict(list)
+        for appearance in (
+            Appearance.objects.filter(claim__factcheck__in=published.values("pk"))
+            .select_related("article__outlet")
+            .order_by("claim", "-is_first", "pk")
+            .iterator(chunk_size=2000)
+        ):
+            appearances[appearance.claim_id].append(appearance)
+        items = [
+            {
+                "@type": "DataFeedItem",
+                "dateModified": fc.updated_at.isoformat(),
+                "item": [
+                    claim_review(
+                        fc,
+                        scale_bounds=bounds,
+                        appearances=appearances.get(fc.claim_id, []),
+                    )
+                ],
+            }
+            for fc in published.iterator(chunk_size=2000)
+        ]
+        return Response(
+            {
+                "@context": "https://schema.org",
+                "@type": "DataFeed",
+                "name": settings.NEWSROOM_NAME,
+                "url": settings.SITE_URL + request.path,
+                "dataFeedElement": items,
+            }
+        )

@@ -1,0 +1,367 @@
+"""Fact-checks (the verdict and its reasoning) and their public corrections.
+
+`FactCheck.objects.published()` is the one door to what readers may see.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from factcheck.fields import CleanCharField, CleanTextField, clean_text_constraint
+from factcheck.models.claims import Appearance, Claim, matched_claims
+from factcheck.models.reference import Rating
+from factcheck.models.search import (
+    BODY_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    Language,
+    language_search_vector,
+    length_constraint,
+    ranked,
+    search_query,
+    search_rank,
+    searchable_length,
+)
+from factcheck.models.workflow import Status
+
+
+class FactCheckQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: fact-checks whose claim is published, nothing else."""
+        return (
+            self.filter(claim__status=Status.PUBLISHED, published_at__lte=Now())
+            .select_related("claim__claimant", "rating")
+            # The search vectors are for the database's index, not for display: a
+            # long body's is several kilobytes per row to send and decode.
+            .defer("search", "headline_search", "claim__search")
+        )
+
+    def with_published_translation(self):
+        """Each fact-check with its translation's slug and language, when the
+        translation is published too (None otherwise): the one read behind the
+        switcher, the alternates, the sitemap, the API and ClaimReview, so an
+        unpublished translation is revealed by none of them."""
+        published = FactCheck.objects.published().filter(
+            pk=models.OuterRef("translation_id")
+        )
+        return self.annotate(
+            translation_slug=models.Subquery(published.values("slug")[:1]),
+            translation_language=models.Subquery(published.values("language")[:1]),
+        )
+
+    def for_claimreview(self):
+        """Published fact-checks with what their ClaimReview says and nothing more
+        (no body, sources or corrections; the DataFeed reads the appearances of
+        all of them in one query of its own): the DataFeed lists every one."""
+        return self.published().with_published_translation().defer("body", "summary")
+
+    def for_page(self):
+        """Published fact-checks with everything their public page shows, fetched
+        in a fixed number of queries however many sources, appearances, corrections,
+        authors or tags each has."""
+        return (
+            self.published()
+            .with_published_translation()
+            .select_related("claim__claimant", "rating", "approved_by")
+            .prefetch_related(
+                Prefetch(
+                    "claim__appearances",
+                    queryset=Appearance.objects.select_related("article__outlet"),
+                ),
+                "claim__sources",
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.order_by("-created_at", "-pk"),
+                ),
+                Prefetch(
+                    "authors",
+                    queryset=get_user_model().objects.order_by(
+                        "first_name", "last_name", "pk"
+                    ),
+                ),
+                "claim__tags",
+            )
+        )
+
+    def search(self, text: str):
+        """Fact-checks found by the desk's one search (see matched_claims), best
+        first."""
+        query = search_query(text)
+        return ranked(
+            self.filter(claim_id__in=matched_claims(query)),
+            search_rank(query, claim="claim__search", factcheck="headline_search"),
+        )
+
+
+class FactCheck(models.Model):
+    """The publishable review of one claim: its verdict and the reasoning behind it."""
+
+    claim = models.OneToOneField(
+        Claim, models.PROTECT, related_name="factcheck", verbose_name=_("claim")
+    )
+    headline = CleanCharField(_("headline"), max_length=200, blank=True)
+    summary = CleanTextField(
+        _("summary"),
+        blank=True,
+        max_length=SUMMARY_MAX_LENGTH,
+        validators=[searchable_length(SUMMARY_MAX_LENGTH)],
+        help_text=_("The conclusion, in two or three sentences."),
+    )
+    body = CleanTextField(
+        _("body"),
+        blank=True,
+        max_length=BODY_MAX_LENGTH,
+        validators=[searchable_length(BODY_MAX_LENGTH)],
+        help_text=_("Markdown."),
+    )
+    rating = models.ForeignKey(
+        Rating,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="factchecks",
+        verbose_name=_("rating"),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    slug = models.SlugField(
+        max_length=120, unique=True, allow_unicode=True, verbose_name=_("address name")
+    )
+    # The same fact-check in the other language. Both rows point at each other
+    # (services.link_translation keeps them in step); shown only when both are
+    # published.
+    translation = models.OneToOneField(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translation"),
+        help_text=_("The same fact-check published in the other language."),
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="authored_factchecks",
+        verbose_name=_("authors"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_factchecks",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("approved")
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published")
+    )
+    retracted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("retracted")
+    )
+    # Set by an editor on an approved fact-check (services.schedule_publication);
+    # the scheduler publishes it then, acting as that editor.
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, editable=False
+    )
+    publish_scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("publication scheduled by"),
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created")
+    )
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("updated")
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("version")
+    )
+    search = models.GeneratedField(
+        expression=language_search_vector(
+            ("headline", "A"), ("summary", "B"), ("body", "C")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # What results are ranked by: the headline and the conclusion. Matching uses
+    # `search`, body included; ranking reads the vector of every match, and a
+    # body's is kilobytes stored out of line (a word in half the fact-checks
+    # took 250 ms to rank by it at 20,000 published).
+    headline_search = models.GeneratedField(
+        expression=language_search_vector(("headline", "A"), ("summary", "B")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = FactCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fact-check")
+        verbose_name_plural = _("fact-checks")
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("approve_factcheck", "Can approve a draft or send it back"),
+            ("publish_factcheck", "Can publish an approved fact-check"),
+            ("correct_factcheck", "Can issue a public correction"),
+            ("retract_factcheck", "Can retract a published fact-check"),
+        ]
+        indexes = [
+            GinIndex(fields=["search"], name="factcheck_search_gin"),
+            models.Index(fields=["-published_at"], name="factcheck_published_idx"),
+            # The API's Last-Modified: the newest change to anything published.
+            models.Index(fields=["-updated_at"], name="factcheck_updated_idx"),
+            models.Index(
+                fields=["publish_at"],
+                condition=Q(publish_at__isnull=False, published_at__isnull=True),
+                name="factcheck_scheduled_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True)
+                | (Q(rating__isnull=False) & ~Q(summary="") & ~Q(headline="")),
+                name="published_factcheck_has_verdict",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True)
+                | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+                name="published_factcheck_was_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | Q(published_at__isnull=False),
+                name="only_published_factcheck_is_retracted",
+            ),
+            models.CheckConstraint(
+                condition=Q(publish_at__isnull=True)
+                | Q(publish_scheduled_by__isnull=False),
+                name="scheduled_publication_has_editor",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values),
+                name="factcheck_language_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation=models.F("pk")),
+                name="factcheck_not_its_own_translation",
+            ),
+            *clean_text_constraint("factcheck", "headline", "summary", "body"),
+            length_constraint("factcheck", "summary", SUMMARY_MAX_LENGTH),
+            length_constraint("factcheck", "body", BODY_MAX_LENGTH),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline or str(self.claim)
+
+    def get_absolute_url(self) -> str:
+        # A fact-check has one canonical page, under its own language's prefix,
+        # whatever language the page that links to it is in.
+        with override(self.language):
+            return reverse("factcheck_detail", kwargs={"slug": self.slug})
+
+    def published_translation_url(self) -> str | None:
+        """The path of the published translation, read from the annotation of
+        FactCheckQuerySet.with_published_translation(); None without one."""
+        slug = getattr(self, "translation_slug", None)
+        if not slug:
+            return None
+        with override(self.translation_language):
+            return reverse("factcheck_detail", kwargs={"slug": slug})
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    UPDATE = "update", _("Update")
+    CLARIFICATION = "clarification", _("Clarification")
+    RETRACTION = "retraction", _("Retraction")
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            factcheck__published_at__lte=Now(),
+            factcheck__claim__status__in=(Status.PUBLISHED, Status.RETRACTED),
+        ).select_related("factcheck")
+
+
+class Correction(models.Model):
+    """A dated public note on a published fact-check. Never edited, never deleted."""
+
+    factcheck = models.ForeignKey(
+        FactCheck,
+        models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("fact-check"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CorrectionKind.choices)
+    note = CleanTextField(_("public note"))
+    # What the verdict, summary or body said before, kept for the record.
+    previous = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("what it said before")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    # Set by the database to the transaction's time, which is what lets the trigger
+    # on factcheck_factcheck tell that a verdict change came with its correction.
+    # CURRENT_TIMESTAMP, not Now(): Django's Now() is STATEMENT_TIMESTAMP() on
+    # PostgreSQL, which never equals the now() the trigger compares it with.
+    created_at = models.DateTimeField(
+        db_default=models.Func(
+            template="CURRENT_TIMESTAMP", output_field=models.DateTimeField()
+        ),
+        editable=False,
+        verbose_name=_("issued"),
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
+            models.CheckConstraint(
+                condition=Q(kind__in=CorrectionKind.values),
+                name="correction_kind_valid",
+            ),
+            *clean_text_constraint("correction", "note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+def byline(user) -> str:
+    """How a colleague is named in public (the page, the API, anything a reader
+    sees): their full name, never their login, which is half of what signs them in.
+    """
+    if user is None:
+        return ""
+    return user.get_full_name() or str(_("a member of the desk"))
+
+
+def having_published_factchecks(queryset: models.QuerySet, link: str):
+    """The claimants or tags at least one published fact-check points to (`link`
+    is the path from a fact-check, e.g. "claim__claimant"). Anything else has no
+    public page, filter choice, sitemap entry or API listing."""
+    published = FactCheck.objects.published().filter(**{link: models.OuterRef("pk")})
+    return queryset.filter(models.Exists(published))

@@ -1,0 +1,55 @@
+"""Reference data staff edit (ratings, claimants, tags, outlets, articles)."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from factcheck.models import EventKind
+from factcheck.pagecache import purge as purge_public_pages
+from factcheck.services.audit import editable_fields, record, snapshot
+
+
+def save_reference(instance, *, actor: AbstractBaseUser) -> None:
+    """Save a rating, claimant, tag, outlet or article edited by staff.
+
+    These have no editorial rule of their own, but published pages show them: the
+    cached pages are refreshed once the change commits.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        names = editable_fields(instance)
+        stored = (
+            model.objects.select_for_update().filter(pk=instance.pk).first()
+            if instance.pk is not None
+            else None
+        )
+        instance.save()
+        if stored is None:
+            record(None, EventKind.CREATE, actor, subject=instance)
+        else:
+            before, after = snapshot(stored, names), snapshot(instance, names)
+            changed = sorted(k for k in names if before[k] != after[k])
+            if changed:
+                record(
+                    None,
+                    EventKind.EDIT,
+                    actor,
+                    subject=instance,
+                    data={
+                        "fields": changed,
+                        "previous": {k: before[k] for k in changed},
+                    },
+                )
+        transaction.on_commit(purge_public_pages)
+
+
+def delete_reference(instance, *, actor: AbstractBaseUser) -> None:
+    with transaction.atomic():
+        record(
+            None,
+            EventKind.DELETE,
+            actor,
+            subject=instance,
+            data={"previous": snapshot(instance, editable_fields(instance))},
+        )
+        instance.delete()
+        transaction.on_commit(purge_public_pages)
