@@ -14,8 +14,9 @@ stops a task before the service would.
 from celery import shared_task
 from django.utils import timezone
 
-from factcheck import services
+from factcheck import pages, services
 from factcheck.models import HEARTBEAT, PeriodicJob
+from factcheck.services import intake
 
 
 @shared_task(bind=True, max_retries=services.ARCHIVE_MAX_ATTEMPTS - 1)
@@ -32,9 +33,31 @@ def deliver_webhook(self, delivery_id: int) -> None:
         raise self.retry(countdown=retry_in)
 
 
+@shared_task(bind=True, max_retries=0)
+def process_intake_article(self, article_id: int) -> None:
+    # A lost or killed run is resent by the sweeper, which the row's attempts cap.
+    intake.run_intake_job(article_id, lease=self.request.id)
+
+
+@shared_task
+def train_checkworthiness() -> dict[str, bool]:
+    """Nightly: each language's model retrained from the editors' decisions,
+    kept only if it ranks the latest ones at least as well."""
+    return {
+        language: intake.train_scorer(language).replacement.replaced
+        for language in intake.TRAINED_LANGUAGES
+    }
+
+
 @shared_task
 def publish_scheduled() -> int:
     return len(services.publish_due())
+
+
+@shared_task
+def render_pages() -> int:
+    # Bounded, so one run ends well inside the minute before the next is sent.
+    return pages.render_missing_pages(limit=2000)
 
 
 @shared_task

@@ -288,9 +288,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    # Stores the pages a reference edit dropped (factcheck/pages.py).
+    "render-pages": {
+        "task": "factcheck.tasks.render_pages",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "check-links": {
         "task": "factcheck.tasks.check_links",
         "schedule": 60.0 * 60,
+        "options": {"expires": 60 * 60},
+    },
+    # Each language's check-worthiness model retrained from the day's decisions.
+    "train-checkworthiness": {
+        "task": "factcheck.tasks.train_checkworthiness",
+        "schedule": 24 * 60.0 * 60,
         "options": {"expires": 60 * 60},
     },
     # Proves the worker runs what the clock sends (the admin's Clock page).

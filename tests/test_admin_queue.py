@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from factcheck.models import Appearance, Claim, Language, Priority, Status, Tag
+from factcheck.models import Appearance, Language, Priority, Status, Tag
+from factcheck.services import intake
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_it_shows_similar_earlier_claims_on_the_claim_page(logged_in_editor):
         reverse("admin:factcheck_claim_change", args=[claim.pk])
     )
 
-    similar = [c.pk for c in Claim.objects.similar_to(claim)]
+    similar = [c.pk for c, _score in intake.similar_claims(claim)]
     assert similar == [earlier.pk]
     assert reverse("admin:factcheck_claim_change", args=[earlier.pk]) in (
         response.content.decode()

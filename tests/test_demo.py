@@ -19,18 +19,20 @@ from factcheck.models import (
     CorrectionKind,
     EventKind,
     FactCheck,
+    IntakeArticle,
+    JobState,
     Language,
+    Proposal,
     Rating,
     Status,
 )
+from factcheck.services import intake
 
 
 @pytest.fixture(autouse=True)
 def demo_settings(settings, tmp_path):
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "private" / "demo-accounts.json"
     settings.SITE_URL = "https://desk.example"
-    # The production hasher would spend seconds per run on five demo accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def load_demo() -> str:
@@ -308,3 +310,33 @@ def test_it_does_not_show_a_password_changed_since(first_run, settings):
     assert old not in second_run
     assert "(password unchanged)" in line_of("karim", second_run)
     assert accounts(settings)["layla"]["password"] in line_of("layla", second_run)
+
+
+def test_it_holds_the_seed_article_in_intake_with_the_rome_statute_sentence_on_top(
+    first_run,
+):
+    article = IntakeArticle.objects.get(canonical_url=data.SEED_ARTICLE.url)
+    assert article.state == JobState.DONE
+    assert article.outlet.domain == "addiyar.com"
+    ranked = list(article.proposals.ranked())
+    assert all(p.scorer.version == "rules-ar-1" for p in ranked)
+    top_three = [p.text for p in ranked[:3]]
+    rome = next(p for p in ranked if "نظام روما الأساسي" in p.text)
+    assert rome.text in top_three
+    # Already checked, in Arabic and in English: the desk's two published
+    # fact-checks of that claim, both strong matches.
+    checked = {
+        Claim.objects.get(pk=m["claim"]).language
+        for m in intake.strong_matches(rome.matches)
+        if m["factcheck"] is not None
+    }
+    assert checked == {Language.ARABIC, Language.ENGLISH}
+    peskov = next(p for p in ranked if p.text.startswith("وقال بيسكوف"))
+    assert peskov.claimant.slug == "dmitry-peskov"
+
+
+def test_it_takes_the_seed_article_in_once(first_run):
+    proposals = Proposal.objects.count()
+    load_demo()
+    assert IntakeArticle.objects.count() == 1
+    assert Proposal.objects.count() == proposals

@@ -237,3 +237,4 @@ def test_the_outbox_sends_tasks_the_worker_knows_by_those_names():
 
     assert tasks.archive_source.name == outbox.ARCHIVE_SOURCE
     assert tasks.deliver_webhook.name == outbox.DELIVER_WEBHOOK
+    assert tasks.process_intake_article.name == outbox.PROCESS_INTAKE_ARTICLE

@@ -16,7 +16,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-topics_migration = importlib.import_module("factcheck.migrations.0014_topics")
+topics_migration = importlib.import_module("factcheck.migrations.0016_topics")
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,17 @@ One module per area, each registering its own pages: claims.py (the queue and th
 claim page, whose forms are in forms.py), factchecks.py (published fact-checks and
 corrections), reference.py (outlets, articles, claimants, tags, ratings, the audit
 trail, API keys), background.py (sources' archives, webhook subscribers and
-deliveries) and accounts.py (people's accounts and roles).
+deliveries), accounts.py (people's accounts and roles) and intake.py (articles
+taken in and the sentences proposed from them).
 """
 
-from factcheck.admin import accounts, background, claims, factchecks, reference
+from factcheck.admin import (
+    accounts,
+    background,
+    claims,
+    factchecks,
+    intake,
+    reference,
+)
 
-__all__ = ["accounts", "background", "claims", "factchecks", "reference"]
+__all__ = ["accounts", "background", "claims", "factchecks", "intake", "reference"]

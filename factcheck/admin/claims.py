@@ -58,6 +58,7 @@ from factcheck.models import (
     with_tag,
 )
 from factcheck.models.workflow import closed_last
+from factcheck.services import intake
 
 # --- Queue filters -------------------------------------------------------------------
 
@@ -454,16 +455,19 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     @admin.display(description=_("Similar earlier claims"))
     def similar_claims(self, claim: Claim) -> str:
+        # Across languages: an Arabic claim finds the English one it translates.
         rows = format_html_join(
             "",
-            '<li><a href="{}" dir="auto">{}</a> {}</li>',
+            '<li><a href="{}" dir="auto">{}</a> {} ({}%, {})</li>',
             (
                 (
                     reverse("admin:factcheck_claim_change", args=[other.pk]),
                     str(other),
                     status_badge(other),
+                    round(score * 100),
+                    other.get_language_display(),
                 )
-                for other in Claim.objects.similar_to(claim)
+                for other, score in intake.similar_claims(claim)
             ),
         )
         if not rows:

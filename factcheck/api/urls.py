@@ -4,7 +4,6 @@ from rest_framework.routers import DefaultRouter
 
 from factcheck.api import newsroom_views, public_views
 from factcheck.api.errors import not_found
-from factcheck.public.cache import cached_public
 
 router = DefaultRouter()
 router.register(
@@ -19,7 +18,7 @@ router.register("articles", newsroom_views.ArticleViewSet, basename="article")
 urlpatterns = [
     path(
         "v1/claimreview/",
-        cached_public(public_views.ClaimReviewFeedView.as_view()),
+        public_views.ClaimReviewFeedView.as_view(),
         name="claimreview-feed",
     ),
     path("v1/", include(router.urls)),

@@ -5,7 +5,8 @@ workflow.py: statuses, the TRANSITIONS graph and its permissions; reference.py:
 outlets, articles, claimants, tags, the rating scale; claims.py: claims, their
 appearances and the one search; evidence.py: sources; factchecks.py: verdicts and
 corrections; events.py: the audit trail; tokens.py: API keys; jobs.py: the rows
-background jobs run from (archives, deliveries, periodic jobs).
+background jobs run from (archives, deliveries, periodic jobs); intake.py: claim
+intake's articles, proposals, decisions and scorer models.
 
 Reads live here as QuerySet methods (`FactCheck.objects.published()`,
 `Claim.objects.queue()`) so the joins they need cannot be forgotten by a caller.
@@ -25,6 +26,19 @@ from factcheck.models.factchecks import (
     byline,
     having_published_factchecks,
 )
+from factcheck.models.intake import (
+    CHECK_WORTHY_OUTCOMES,
+    INTAKE_TEXT_MAX_LENGTH,
+    DecisionOutcome,
+    DismissReason,
+    IntakeArticle,
+    IntakeSource,
+    Proposal,
+    ProposalDecision,
+    ProposalState,
+    ScorerKind,
+    ScorerModel,
+)
 from factcheck.models.jobs import (
     HEARTBEAT,
     OPEN_JOB_STATES,
@@ -41,6 +55,7 @@ from factcheck.models.jobs import (
     new_webhook_secret,
     sources_needing_link_check,
 )
+from factcheck.models.pages import PublicPage
 from factcheck.models.reference import (
     Article,
     Claimant,
@@ -76,9 +91,11 @@ from factcheck.models.workflow import (
 
 __all__ = [
     "APPROVE",
+    "CHECK_WORTHY_OUTCOMES",
     "CORRECT",
     "FINAL_HA",
     "HEARTBEAT",
+    "INTAKE_TEXT_MAX_LENGTH",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -101,12 +118,16 @@ __all__ = [
     "Correction",
     "CorrectionKind",
     "CorrectionQuerySet",
+    "DecisionOutcome",
     "Delivery",
     "DeliveryAttempt",
+    "DismissReason",
     "Event",
     "EventKind",
     "FactCheck",
     "FactCheckQuerySet",
+    "IntakeArticle",
+    "IntakeSource",
     "Job",
     "JobState",
     "Language",
@@ -114,8 +135,14 @@ __all__ = [
     "Outlet",
     "PeriodicJob",
     "Priority",
+    "Proposal",
+    "ProposalDecision",
+    "ProposalState",
+    "PublicPage",
     "Rating",
     "RatingQuerySet",
+    "ScorerKind",
+    "ScorerModel",
     "Source",
     "SourceArchive",
     "SourceKind",

@@ -6,7 +6,7 @@ joins they need cannot be forgotten by a caller.
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -85,29 +85,6 @@ class ClaimQuerySet(models.QuerySet):
         return ranked(
             self.filter(pk__in=matched_claims(query)),
             search_rank(query, claim="search", factcheck="factcheck__headline_search"),
-        )
-
-    def similar_to(self, claim: "Claim", limit: int = 5):
-        """Earlier claims sharing words with this one, best match first.
-
-        The claim's own stemmed lexemes, OR-ed, are the query, so an Arabic claim
-        finds Arabic claims worded differently but about the same thing. Lexemes of
-        one or two letters are left out: PostgreSQL's Arabic configuration has no
-        stop-word list, and "في" or "من" would make every claim similar.
-        """
-        query = models.expressions.RawSQL(
-            "(SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | '))"
-            " FROM factcheck_claim c, unnest(tsvector_to_array(c.search)) lexeme"
-            " WHERE c.id = %s AND char_length(lexeme) > 2)",
-            (claim.pk,),
-            output_field=SearchVectorField(),
-        )
-        return (
-            self.exclude(pk=claim.pk)
-            .annotate(rank=SearchRank(models.F("search"), query))
-            .filter(rank__gt=0)
-            .select_related("claimant")
-            .order_by("-rank", "-created_at")[:limit]
         )
 
     def open(self):

@@ -66,9 +66,13 @@ class FactCheckQuerySet(models.QuerySet):
         """Published fact-checks with everything their public page shows, fetched
         in a fixed number of queries however many sources, appearances, corrections,
         authors or tags each has."""
+        return self.published().with_page_parts()
+
+    def with_page_parts(self):
+        """What a fact-check's page shows, published or not yet: the services
+        render a page in the transaction that publishes it (factcheck/pages.py)."""
         return (
-            self.published()
-            .with_published_translation()
+            self.with_published_translation()
             .select_related("claim__claimant", "rating", "approved_by")
             .prefetch_related(
                 Prefetch(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from factcheck import pages
 from factcheck.models import PUBLISH, EventKind, FactCheck
 from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services.audit import record
@@ -71,6 +72,8 @@ def link_translation(
                     "previous": {"translation": row.translation_id},
                 },
             )
+        # A stored page's ClaimReview names the translation, or not: redrawn.
+        pages.forget_pages(FactCheck.objects.filter(pk__in=list(rows)))
         transaction.on_commit(purge_public_pages)
     factcheck.refresh_from_db(fields=["translation"])
     if translation is not None:

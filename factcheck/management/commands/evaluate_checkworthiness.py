@@ -16,8 +16,8 @@ class Command(BaseCommand):
         "Score every row of a CheckThat!-format TSV (id, text, class_label Yes/No) "
         "and print JSON: n, positives, average_precision, roc_auc, f1_yes, "
         "threshold, scorer. With --train, the scorer is a model trained on that "
-        "file; without it, the rule-based scorer (the desk's stored model takes "
-        "its place once intake keeps models in the database)."
+        "file; without it, the rule-based scorer (the desk's own current model is "
+        "trained and replaced by train_checkworthiness)."
     )
 
     def add_arguments(self, parser):

@@ -11,7 +11,7 @@ import factcheck.fields
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("factcheck", "0012_record_guards_and_event_subjects"),
+        ("factcheck", "0014_public_page"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("factcheck", "0013_translations"),
+        ("factcheck", "0015_translations"),
     ]
 
     operations = [
