@@ -121,6 +121,7 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     (factcheck/pages.py), with the related fact-checks as they now are."""
     factcheck = (
         FactCheck.objects.published()
+        .with_published_translation()
         .select_related("public_page")
         .defer("body")
         .filter(slug=slug)
