@@ -66,14 +66,18 @@ def _claim_author(claimant: Claimant) -> dict:
     return author
 
 
-def _creative_work(appearance: Appearance) -> dict:
+def _creative_work(appearance: Appearance, language: str) -> dict:
     article = appearance.article
     work = {
         "@type": "NewsArticle",
         "url": article.url,
         "headline": article.title,
         "inLanguage": article.language,
-        "publisher": {"@type": "Organization", "name": article.outlet.name},
+        # Named as the page names it, in the fact-check's language.
+        "publisher": {
+            "@type": "Organization",
+            "name": article.outlet.name_in(language),
+        },
     }
     if article.published_on:
         work["datePublished"] = article.published_on.isoformat()
@@ -91,8 +95,10 @@ def _item_reviewed(factcheck: FactCheck, appearances: list | None) -> dict:
         item["datePublished"] = claim.claimed_on.isoformat()
     first = next((a for a in appearances if a.is_first), None)
     if first is not None:
-        item["firstAppearance"] = _creative_work(first)
-    others = [_creative_work(a) for a in appearances if a is not first]
+        item["firstAppearance"] = _creative_work(first, factcheck.language)
+    others = [
+        _creative_work(a, factcheck.language) for a in appearances if a is not first
+    ]
     if others:
         item["appearance"] = others
     return item
@@ -133,7 +139,7 @@ def claim_review(
     site_url = (site_url or settings.SITE_URL).rstrip("/")
     publisher = publisher or newsroom_publisher(site_url)
     modified = max(factcheck.updated_at, factcheck.published_at)
-    return {
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": site_url + factcheck.get_absolute_url(),
@@ -146,6 +152,15 @@ def claim_review(
         "itemReviewed": _item_reviewed(factcheck, appearances),
         "reviewRating": _review_rating(factcheck.rating, factcheck.language, bounds),
     }
+    translation = factcheck.published_translation_url()
+    if translation:
+        # Neither is the original: each names the other as its translation.
+        review["workTranslation"] = {
+            "@type": "ClaimReview",
+            "url": site_url + translation,
+            "inLanguage": factcheck.translation_language,
+        }
+    return review
 
 
 def claim_review_json(

@@ -187,14 +187,21 @@ class LanguageLink:
     is_current: bool
 
 
-def home_links(current_url: str | None = None) -> list[LanguageLink]:
-    """The switcher of a page that exists in one language only (a fact-check, at
-    `current_url`) or nowhere (an error page): other languages lead home."""
+def home_links(
+    current_url: str | None = None, translations: dict[str, str] | None = None
+) -> list[LanguageLink]:
+    """The switcher of a page that exists in its own language (a fact-check, at
+    `current_url`, with its published `translations` by language) or nowhere (an
+    error page): a language it has no translation in leads home."""
     current = get_language()
+    translations = translations or {}
     links = []
     for code, name in settings.LANGUAGES:
         if code == current and current_url:
             links.append(LanguageLink(code, name, current_url, True))
+            continue
+        if code in translations:
+            links.append(LanguageLink(code, name, translations[code], False))
             continue
         with override(code):
             links.append(LanguageLink(code, name, reverse("home"), code == current))
@@ -218,6 +225,8 @@ def factcheck_page(factcheck: FactCheck, parts: PageParts) -> dict:
         else []
     )
     url = factcheck.get_absolute_url()
+    translation = factcheck.published_translation_url()
+    translations = {factcheck.translation_language: translation} if translation else {}
     return {
         "factcheck": factcheck,
         "page": parts,
@@ -225,5 +234,7 @@ def factcheck_page(factcheck: FactCheck, parts: PageParts) -> dict:
         "canonical_url": settings.SITE_URL + url,
         "page_language": factcheck.language,
         "page_direction": direction(factcheck.language),
-        "language_links": home_links(url),
+        "language_links": home_links(url, translations),
+        # This page and its translation name each other; alone, it names none.
+        "alternates": {factcheck.language: url, **translations} if translations else {},
     }

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from factcheck.roles import may_work_at_desk
 
@@ -33,9 +34,9 @@ class SelectionChecked:
 
 
 class NewsroomAdminSite(admin.AdminSite):
-    site_header = "Fact-check desk"
-    site_title = "Fact-check desk"
-    index_title = "Claim queue and newsroom data"
+    site_header = gettext_lazy("Fact-check desk")
+    site_title = gettext_lazy("Fact-check desk")
+    index_title = gettext_lazy("Claim queue and newsroom data")
     # The queue needs the width more than a second copy of the index beside it:
     # at 1366 px the sidebar left the claim column about 100 px.
     enable_nav_sidebar = False

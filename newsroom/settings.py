@@ -178,6 +178,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("ar", "العربية"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as Arabic newspapers write them ("30 نوفمبر 2026"): Django's Arabic format
+# puts a comma before the year, which doubled the comma in "تصحيح، 30 نوفمبر، 2026".
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 # The newsroom's time zone: scheduled publication is entered and shown in it, and
 # the admin shows times in it. Stored times are UTC whatever it is.
 TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "UTC")

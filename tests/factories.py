@@ -180,7 +180,12 @@ def claim_at(
 
 def tag(**fields) -> Tag:
     n = next(_seq)
-    fields.setdefault("name", f"tag {n}")
+    if "name" in fields:  # one name, in the language it is written in
+        name = fields.pop("name")
+        arabic = any("\u0600" <= c <= "\u06ff" for c in name)
+        fields.setdefault("name_ar" if arabic else "name_en", name)
+    elif "name_ar" not in fields:
+        fields.setdefault("name_en", f"tag {n}")
     fields.setdefault("slug", f"tag-{n}")
     return Tag.objects.create(**fields)
 

@@ -75,7 +75,7 @@ def test_it_filters_by_status_language_tag_and_outlet(logged_in_editor):
     arabic = factories.claim(language=Language.ARABIC)
     english = factories.claim(text="Turkey is not a party", language=Language.ENGLISH)
     accepted = factories.claim(status=Status.ACCEPTED)
-    tag = Tag.objects.create(name="ICC", slug="icc")
+    tag = Tag.objects.create(name_en="ICC", slug="icc")
     english.tags.add(tag)
     article = factories.article()
     Appearance.objects.create(claim=arabic, article=article, is_first=True)

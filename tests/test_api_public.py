@@ -40,6 +40,7 @@ PUBLIC_FACTCHECK_KEYS = {
     "approved_by",
     "published_at",
     "updated_at",
+    "translation",
     "claim_review",
 }
 

@@ -146,7 +146,7 @@ def test_it_records_a_deleted_tag_with_what_it_was(administrator):
         "ICC",
         administrator,
     )
-    assert event.data["previous"]["name"] == "ICC"
+    assert event.data["previous"]["name_en"] == "ICC"
 
 
 def test_it_records_an_article_entered_through_the_api(
@@ -290,7 +290,7 @@ def test_it_reads_a_history_page_in_a_fixed_number_of_queries(
 ):
     tag = factories.tag(name="ICC")
     for n in range(edits):
-        tag.name = f"ICC {n}"
+        tag.name_en = f"ICC {n}"
         services.save_reference(tag, actor=administrator)
     client.force_login(administrator)
     client.get(history_url(tag))  # content types cached, as in a running desk

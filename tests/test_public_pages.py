@@ -340,7 +340,7 @@ def test_it_shows_everything_a_reader_needs_on_the_fact_check_page(
     assert "صحيفة الديار" in html
     assert "صحيفة يومية لبنانية" in html
     assert url("claimant_detail", "ar", slug="al-diyar") in html
-    assert "6 يونيو، 2023" in html  # the claim's date, in the page's language
+    assert "6 يونيو 2023" in html  # the claim's date, in the page's language
     assert claim.appearances.get(is_first=True).article.url in html
     assert "أول ظهور" in html  # first appearance, marked
     assert "صحيح" in html

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from factcheck import services
 from factcheck.admin.common import (
+    FREE_TEXT,
     RefusalsKeepWhatWasTyped,
     apply_to_each,
     link_badge,
@@ -76,6 +77,7 @@ from factcheck.models import (
     Tag,
     with_tag,
 )
+from factcheck.models.workflow import closed_last
 from factcheck.services import intake
 
 # --- Queue filters -------------------------------------------------------------------
@@ -183,7 +185,7 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        return [(t.slug, t.name) for t in Tag.objects.only("slug", "name")]
+        return [(t.slug, t.name) for t in Tag.objects.all()]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -205,6 +207,7 @@ def may_correct(request, claim: Claim | None) -> bool:
 
 class AppearanceInline(admin.TabularInline):
     model = Appearance
+    formfield_overrides = FREE_TEXT
     extra = 0
     autocomplete_fields = ["article"]
     fields = ["article", "quote", "is_first"]
@@ -231,6 +234,7 @@ class AppearanceInline(admin.TabularInline):
 
 class SourceInline(admin.StackedInline):
     model = Source
+    formfield_overrides = FREE_TEXT
     extra = 0
     fields = [("url", "kind", "stance"), ("title", "publisher"), "excerpt", "link"]
     readonly_fields = ["link"]
@@ -279,7 +283,10 @@ class FactCheckInline(admin.StackedInline):
     verbose_name_plural = _("Fact-check draft")
 
     def get_fields(self, request, obj=None):
-        return [*self.fields, *self.readonly_fields]
+        fields = [*self.fields, *self.readonly_fields]
+        if not self.has_change_permission(request, obj):
+            fields.remove("loaded_version")  # a draft only shown has no form
+        return fields
 
     def view_on_site(self, factcheck: FactCheck) -> str | None:
         return factcheck_page_url(factcheck)
@@ -349,6 +356,7 @@ class EventInline(admin.TabularInline):
 @admin.register(Claim)
 class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
     form = ClaimForm
+    formfield_overrides = FREE_TEXT
     action_form = ActionForm
     list_display = [
         "claim_text",
@@ -408,7 +416,9 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
         )
 
     def get_ordering(self, request):
-        return ["is_closed", "-priority", "created_at", "pk"]
+        # The expression, not the queue's "is_closed" annotation: Django also
+        # orders the claim choices of other pages (an event's) by this.
+        return [closed_last().asc(), "-priority", "created_at", "pk"]
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -434,11 +444,10 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
             "tags",
             "submitted_context",
         ]
-        work = [
-            ("status_label", "priority", "assignee"),
-            "created_at",
-            "loaded_version",
-        ]
+        work = [("status_label", "priority", "assignee"), "created_at"]
+        if obj is None or self.has_change_permission(request, obj):
+            # The version check's hidden field; a page only shown has no form.
+            work.append("loaded_version")
         fieldsets = [(None, {"fields": claim}), (_("Work"), {"fields": work})]
         if may_correct(request, obj):
             correction = ["correction_kind", "correction_note"]

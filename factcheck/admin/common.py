@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
@@ -30,6 +32,16 @@ TRANSITION_VERBS = {
 def person_name(person) -> str:
     """A colleague as the desk names them: full name, or login if none is set."""
     return person.get_full_name() or person.get_username()
+
+
+# Free text is typed in Arabic or English, often both on one page: each input and
+# text area takes the direction of what is written in it (dir="auto"), whatever
+# the admin's own language. Links and addresses stay left to right.
+FREE_TEXT = {
+    models.URLField: {"widget": widgets.AdminURLFieldWidget},
+    models.CharField: {"widget": widgets.AdminTextInputWidget(attrs={"dir": "auto"})},
+    models.TextField: {"widget": widgets.AdminTextareaWidget(attrs={"dir": "auto"})},
+}
 
 
 def status_badge(claim: Claim) -> str:
@@ -85,7 +97,9 @@ class VersionedForm(forms.ModelForm):
 
     # Not named "version": the model field is non-editable and the admin refuses
     # a form field that shadows it.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label=_("version you opened"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

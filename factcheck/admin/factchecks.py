@@ -7,10 +7,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
-from factcheck.admin.common import RefusalsAsMessages, VersionedForm, status_badge
+from factcheck.admin.common import (
+    FREE_TEXT,
+    RefusalsAsMessages,
+    VersionedForm,
+    status_badge,
+)
 from factcheck.admin.forms import FactCheckForm
 from factcheck.admin.preview import factcheck_page_url
-from factcheck.models import Correction, CorrectionKind, FactCheck, Status
+from factcheck.models import PUBLISH, Correction, CorrectionKind, FactCheck, Status
 
 # --- Published fact-checks and their corrections ------------------------------------
 
@@ -69,12 +74,14 @@ class CorrectionForm(VersionedForm):
 
 @admin.register(FactCheck)
 class FactCheckAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    formfield_overrides = FREE_TEXT
     list_display = ["headline", "rating", "language", "claim_status", "published_at"]
     list_filter = ["language", "rating", "claim__status"]
     search_fields = ["headline"]
     list_select_related = ["rating", "claim"]
     inlines = [CorrectionInline]
     readonly_fields = ["claim_link", "published_at", "retracted_at", "approved_by"]
+    autocomplete_fields = ["translation"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("claim", "rating")
@@ -103,11 +110,19 @@ class FactCheckAdmin(RefusalsAsMessages, admin.ModelAdmin):
             "rating",
             "summary",
             "body",
-            "loaded_version",
         ]
-        if obj is not None and obj.published_at is not None:
-            fields += ["correction_kind", "correction_note"]
-        return [*fields, "approved_by", "published_at", "retracted_at"]
+        if self.has_change_permission(request, obj):
+            # The form's own fields; a page only shown has no form.
+            fields.append("loaded_version")
+            if obj is not None and obj.published_at is not None:
+                fields += ["correction_kind", "correction_note"]
+        return [*fields, "translation", "approved_by", "published_at", "retracted_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if not request.user.has_perm(PUBLISH):
+            readonly.append("translation")  # services.link_translation's rule
+        return readonly
 
     def has_add_permission(self, request):
         return False  # a draft starts with research on its claim
@@ -133,6 +148,12 @@ class FactCheckAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
+        if "translation" in form.changed_data:
+            services.link_translation(
+                FactCheck.objects.get(pk=obj.pk),
+                translation=data["translation"],
+                actor=request.user,
+            )
         changed = [f for f in form.changed_data if f in FACTCHECK_TEXT_FIELDS]
         if not changed:
             return

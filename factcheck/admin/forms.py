@@ -23,7 +23,10 @@ class ClaimForm(VersionedForm):
             "priority",
             "submitted_context",
         ]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "submitted_context": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        }
 
 
 class ClaimCorrectionForm(ClaimForm):

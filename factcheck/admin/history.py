@@ -6,14 +6,26 @@ import json
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
 from factcheck.admin.common import person_name
-from factcheck.models import Event, EventKind
+from factcheck.models import Claim, Event, EventKind, FactCheck
 
 PREVIOUS_CHARS = 300
+
+
+def field_label(model, name: str) -> str:
+    """A field as the page names it, in the reader's language; a name the model
+    no longer has stays as it was recorded."""
+    for candidate in (model, FactCheck):
+        try:
+            return str(candidate._meta.get_field(name).verbose_name)
+        except (AttributeError, FieldDoesNotExist):
+            continue
+    return name
 
 
 def describe(event: Event) -> str:
@@ -22,13 +34,18 @@ def describe(event: Event) -> str:
     if event.kind == EventKind.ASSIGN:
         return assignment(data)
     thing = ""
+    model = Claim
     if event.subject_type_id is not None:
         model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
         kind = capfirst(model._meta.verbose_name) if model else ""
         thing = format_html("{} “{}”", kind, event.subject_name)
     fields = data.get("fields") or data.get("factcheck") or []
     changed = (
-        format_html(" · {} {}", _("changed:"), ", ".join(fields)) if fields else ""
+        format_html(
+            " · {} {}", _("changed:"), ", ".join(field_label(model, f) for f in fields)
+        )
+        if fields
+        else ""
     )
     previous = data.get("previous")
     before = ""

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
-from factcheck.admin.common import RefusalsAsMessages
+from factcheck.admin.common import FREE_TEXT, RefusalsAsMessages
 from factcheck.admin.history import EventHistory
 from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating, Tag
 
@@ -15,6 +15,8 @@ from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating,
 class ReferenceAdmin(EventHistory, admin.ModelAdmin):
     """Data that published pages show: saving it refreshes the public cache, and
     its History page lists who changed what, and what it said before."""
+
+    formfield_overrides = FREE_TEXT
 
     def save_model(self, request, obj, form, change):
         services.save_reference(obj, actor=request.user)
@@ -32,8 +34,8 @@ class ReferenceAdmin(EventHistory, admin.ModelAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(ReferenceAdmin):
-    list_display = ["name", "domain", "language"]
-    search_fields = ["name", "domain"]
+    list_display = ["name", "name_ar", "domain", "language"]
+    search_fields = ["name", "name_ar", "domain"]
 
 
 @admin.register(Article)
@@ -55,9 +57,9 @@ class ClaimantAdmin(ReferenceAdmin):
 
 @admin.register(Tag)
 class TagAdmin(ReferenceAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name_en", "name_ar", "slug"]
+    search_fields = ["name_en", "name_ar"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Rating)

@@ -65,11 +65,14 @@ class PublicAppearanceSerializer(serializers.ModelSerializer):
 
 
 class PublicTagSerializer(serializers.ModelSerializer):
+    """A topic: its name in the request's language, and in each language."""
+
     slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Tag
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "name_en", "name_ar"]
 
 
 class PublicClaimSerializer(serializers.ModelSerializer):
@@ -101,6 +104,12 @@ class VerdictSerializer(serializers.Serializer):
     colour = serializers.CharField()
 
 
+class TranslationLinkSerializer(serializers.Serializer):
+    language = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.CharField()
+
+
 class PublicFactCheckSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -111,6 +120,7 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
     authors = serializers.SerializerMethodField()
     approved_by = serializers.SerializerMethodField()
     claim_review = serializers.SerializerMethodField()
+    translation = serializers.SerializerMethodField()
 
     class Meta:
         model = FactCheck
@@ -129,6 +139,7 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
             "approved_by",
             "published_at",
             "updated_at",
+            "translation",
             "claim_review",
         ]
 
@@ -151,6 +162,18 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
 
     def get_approved_by(self, fc: FactCheck) -> str:
         return byline(fc.approved_by)
+
+    @extend_schema_field(TranslationLinkSerializer(allow_null=True))
+    def get_translation(self, fc: FactCheck) -> dict | None:
+        """The same fact-check in the other language, when it is published too."""
+        path = fc.published_translation_url()
+        if path is None:
+            return None
+        return {
+            "language": fc.translation_language,
+            "slug": fc.translation_slug,
+            "url": settings.SITE_URL + path,
+        }
 
     def get_claim_review(self, fc: FactCheck) -> dict:
         return claim_review(fc, scale_bounds=self.context.get("scale_bounds"))

@@ -44,6 +44,7 @@ class OutletData:
     domain: str
     name: str
     language: str
+    name_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ class ClaimantData:
 @dataclass(frozen=True)
 class TagData:
     slug: str
-    name: str
+    name_en: str
+    name_ar: str
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ RATINGS = (
     ),
 )
 
-AL_DIYAR = OutletData("addiyar.com", "Al Diyar", Language.ARABIC)
+AL_DIYAR = OutletData("addiyar.com", "Al Diyar", Language.ARABIC, name_ar="الديار")
 LEVANT_LEDGER = OutletData("levant-ledger.example", "Levant Ledger", Language.ENGLISH)
 OUTLETS = (AL_DIYAR, LEVANT_LEDGER)
 
@@ -309,16 +311,13 @@ CLAIMANTS = (
     ),
 )
 
+# A topic is one record named in both languages; claims name it by its address.
 TAGS = (
-    TagData("المحكمة-الجنائية-الدولية", "المحكمة الجنائية الدولية"),
-    TagData("تركيا", "تركيا"),
-    TagData("روسيا", "روسيا"),
-    TagData("الحرب-في-أوكرانيا", "الحرب في أوكرانيا"),
-    TagData("اتفاق-الحبوب", "اتفاق الحبوب"),
-    TagData("icc", "ICC"),
-    TagData("turkey", "Turkey"),
-    TagData("russia", "Russia"),
-    TagData("ukraine-war", "Ukraine war"),
+    TagData("icc", "ICC", "المحكمة الجنائية الدولية"),
+    TagData("turkey", "Turkey", "تركيا"),
+    TagData("russia", "Russia", "روسيا"),
+    TagData("ukraine-war", "Ukraine war", "الحرب في أوكرانيا"),
+    TagData("اتفاق-الحبوب", "Black Sea grain deal", "اتفاق الحبوب"),
 )
 
 ICC_STATES_PARTIES = "https://asp.icc-cpi.int/states-parties"
@@ -552,7 +551,7 @@ CLAIMS = (
             "المنتظرة لأنقرة."
         ),
         claimant="al-diyar",
-        tags=("المحكمة-الجنائية-الدولية", "تركيا"),
+        tags=("icc", "turkey"),
         priority=Priority.HIGH,
         sources=(_states_parties(Language.ARABIC),),
         draft=DraftData(
@@ -580,7 +579,7 @@ CLAIMS = (
             "يتعرض لخطر الاعتقال إذا سافر إلى الخارج."
         ),
         claimant="al-diyar",
-        tags=("المحكمة-الجنائية-الدولية", "روسيا", "الحرب-في-أوكرانيا"),
+        tags=("icc", "russia", "ukraine-war"),
         priority=Priority.HIGH,
         checker="omar",
         editor="karim",
@@ -620,7 +619,7 @@ CLAIMS = (
             "المطلة على البحر الأسود."
         ),
         claimant="al-diyar",
-        tags=("تركيا", "اتفاق-الحبوب", "الحرب-في-أوكرانيا"),
+        tags=("turkey", "اتفاق-الحبوب", "ukraine-war"),
         approver="layla",
         sources=(_grain_initiative(Language.ARABIC),),
         draft=DraftData(
@@ -647,7 +646,7 @@ CLAIMS = (
             "منذ اندلاع الحرب في أوكرانيا يوم 24 شباط 2022"
         ),
         claimant="al-diyar",
-        tags=("روسيا", "تركيا", "الحرب-في-أوكرانيا"),
+        tags=("russia", "turkey", "ukraine-war"),
         checker="omar",
         sources=(
             SourceData(
@@ -680,7 +679,7 @@ CLAIMS = (
             "أوكرانيا."
         ),
         claimant="al-diyar",
-        tags=("تركيا",),
+        tags=("turkey",),
         priority=Priority.LOW,
         checker="omar",
         sources=(
@@ -712,7 +711,7 @@ CLAIMS = (
             "لكنها زودت أوكرانيا بالسلاح ودعت إلى احترام سيادتها."
         ),
         claimant="al-diyar",
-        tags=("تركيا", "روسيا"),
+        tags=("turkey", "russia"),
         sources=(
             SourceData(
                 url="https://www.consilium.europa.eu/en/policies/sanctions-against-russia/",
@@ -733,7 +732,7 @@ CLAIMS = (
         article_url=SEED_ARTICLE.url,
         quote="لكنها زودت أوكرانيا بالسلاح ودعت إلى احترام سيادتها",
         claimant="al-diyar",
-        tags=("تركيا", "الحرب-في-أوكرانيا"),
+        tags=("turkey", "ukraine-war"),
         checker="omar",
         sources=(
             SourceData(
@@ -769,7 +768,7 @@ CLAIMS = (
             "المستقبل القريب، لكننا لم نتحدث بعد عن يوم محدد أو مواعيد محددة"
         ),
         claimant="yuri-ushakov",
-        tags=("روسيا", "تركيا"),
+        tags=("russia", "turkey"),
         checker="omar",
     ),
     ClaimData(
@@ -873,5 +872,19 @@ CLAIMS = (
         checker="omar",
         sources=(_grain_initiative(Language.ENGLISH),),
         draft=DraftData(headline="Did Turkey help broker the Black Sea grain deal?"),
+    ),
+)
+
+# The same claims checked in both languages: (Arabic claim, English claim). The
+# demo links their fact-checks as each other's translation.
+TRANSLATIONS = (
+    (
+        CLAIMS[0].text,
+        "Turkey is not a party to the Rome Statute of the International Criminal Court",
+    ),
+    (
+        "أصدرت المحكمة الجنائية الدولية مذكرة اعتقال ضد بوتين في آذار 2023 بسبب "
+        "اتهامات بارتكاب جرائم حرب في أوكرانيا",
+        "The ICC issued an arrest warrant for Vladimir Putin in March 2023",
     ),
 )

@@ -149,10 +149,17 @@ class Claim(models.Model):
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     claimant = models.ForeignKey(
-        Claimant, models.PROTECT, null=True, blank=True, related_name="claims"
+        Claimant,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("claimant"),
     )
     claimed_on = models.DateField(_("date made"), null=True, blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="claims", verbose_name=_("topics")
+    )
     priority = models.SmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
@@ -162,6 +169,7 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="assigned_claims",
+        verbose_name=_("assignee"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
@@ -174,9 +182,13 @@ class Claim(models.Model):
     created_at = models.DateTimeField(
         _("received"), default=timezone.now, editable=False
     )
-    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("status changed")
+    )
     # Optimistic concurrency: every write bumps it; a stale copy's write is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("version")
+    )
     search = models.GeneratedField(
         expression=language_search_vector(("text", "A")),
         output_field=SearchVectorField(),
@@ -186,6 +198,8 @@ class Claim(models.Model):
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["-created_at"]
         permissions = [
             ("triage_claim", "Can accept, dismiss, prioritise and assign claims"),
@@ -238,12 +252,18 @@ class Claim(models.Model):
 class Appearance(models.Model):
     """Where a claim was made or repeated: an article and the words used there."""
 
-    claim = models.ForeignKey(Claim, models.CASCADE, related_name="appearances")
-    article = models.ForeignKey(Article, models.PROTECT, related_name="appearances")
+    claim = models.ForeignKey(
+        Claim, models.CASCADE, related_name="appearances", verbose_name=_("claim")
+    )
+    article = models.ForeignKey(
+        Article, models.PROTECT, related_name="appearances", verbose_name=_("article")
+    )
     quote = CleanTextField(_("verbatim quote"), blank=True)
     is_first = models.BooleanField(_("first appearance"), default=False)
 
     class Meta:
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
         ordering = ["-is_first", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -48,33 +48,56 @@ class Event(models.Model):
     """
 
     claim = models.ForeignKey(
-        Claim, models.PROTECT, null=True, blank=True, related_name="events"
+        Claim,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("claim"),
     )
     # No foreign key can point at "any model"; the name is kept as it was when
     # written, so the history still reads after the subject is deleted.
     subject_type = models.ForeignKey(
-        ContentType, models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of record"),
     )
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_id = models.PositiveBigIntegerField(
+        null=True, blank=True, verbose_name=_("record number")
+    )
     subject = GenericForeignKey("subject_type", "subject_id")
-    subject_name = CleanCharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    subject_name = CleanCharField(_("record"), max_length=200, blank=True)
+    kind = models.CharField(
+        max_length=20, choices=EventKind.choices, verbose_name=_("what")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("who"),
     )
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    note = CleanTextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    from_status = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, verbose_name=_("from")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, verbose_name=_("to")
+    )
+    note = CleanTextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("when")
+    )
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["claim", "-created_at"], name="event_claim_idx"),
@@ -104,7 +127,8 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        actor = self.actor or "system"
+        actor = self.actor or _("the desk")
         if self.kind == EventKind.TRANSITION:
-            return f"{actor}: {self.from_status} → {self.to_status}"
+            moved = f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+            return f"{actor}: {moved}"
         return f"{actor}: {self.get_kind_display()}"

@@ -39,7 +39,9 @@ class LinkStatus(models.TextChoices):
 
 
 class Source(models.Model):
-    claim = models.ForeignKey(Claim, models.CASCADE, related_name="sources")
+    claim = models.ForeignKey(
+        Claim, models.CASCADE, related_name="sources", verbose_name=_("claim")
+    )
     url = HttpURLField(_("link"))
     title = CleanCharField(_("title"), max_length=500)
     publisher = CleanCharField(_("publisher"), max_length=200, blank=True)
@@ -56,8 +58,11 @@ class Source(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("added by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("added")
+    )
     # Kept up to date by the archive jobs (services.run_archive_job), so the public
     # page and the admin filter read them without joining the archives.
     link_status = models.CharField(
@@ -67,7 +72,9 @@ class Source(models.Model):
         default=LinkStatus.PENDING,
         editable=False,
     )
-    link_status_since = models.DateTimeField(null=True, blank=True, editable=False)
+    link_status_since = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("link status since")
+    )
     archived_at = models.DateTimeField(
         _("archived"), null=True, blank=True, editable=False
     )
@@ -76,6 +83,8 @@ class Source(models.Model):
     )
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["pk"]
         indexes = [models.Index(fields=["link_status"], name="source_link_status_idx")]
         constraints = [

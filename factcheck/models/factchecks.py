@@ -43,11 +43,24 @@ class FactCheckQuerySet(models.QuerySet):
             .defer("search", "headline_search", "claim__search")
         )
 
+    def with_published_translation(self):
+        """Each fact-check with its translation's slug and language, when the
+        translation is published too (None otherwise): the one read behind the
+        switcher, the alternates, the sitemap, the API and ClaimReview, so an
+        unpublished translation is revealed by none of them."""
+        published = FactCheck.objects.published().filter(
+            pk=models.OuterRef("translation_id")
+        )
+        return self.annotate(
+            translation_slug=models.Subquery(published.values("slug")[:1]),
+            translation_language=models.Subquery(published.values("language")[:1]),
+        )
+
     def for_claimreview(self):
         """Published fact-checks with what their ClaimReview says and nothing more
         (no body, sources or corrections; the DataFeed reads the appearances of
         all of them in one query of its own): the DataFeed lists every one."""
-        return self.published().defer("body", "summary")
+        return self.published().with_published_translation().defer("body", "summary")
 
     def for_page(self):
         """Published fact-checks with everything their public page shows, fetched
@@ -58,25 +71,27 @@ class FactCheckQuerySet(models.QuerySet):
     def with_page_parts(self):
         """What a fact-check's page shows, published or not yet: the services
         render a page in the transaction that publishes it (factcheck/pages.py)."""
-        return self.select_related(
-            "claim__claimant", "rating", "approved_by"
-        ).prefetch_related(
-            Prefetch(
-                "claim__appearances",
-                queryset=Appearance.objects.select_related("article__outlet"),
-            ),
-            "claim__sources",
-            Prefetch(
-                "corrections",
-                queryset=Correction.objects.order_by("-created_at", "-pk"),
-            ),
-            Prefetch(
-                "authors",
-                queryset=get_user_model().objects.order_by(
-                    "first_name", "last_name", "pk"
+        return (
+            self.with_published_translation()
+            .select_related("claim__claimant", "rating", "approved_by")
+            .prefetch_related(
+                Prefetch(
+                    "claim__appearances",
+                    queryset=Appearance.objects.select_related("article__outlet"),
                 ),
-            ),
-            "claim__tags",
+                "claim__sources",
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.order_by("-created_at", "-pk"),
+                ),
+                Prefetch(
+                    "authors",
+                    queryset=get_user_model().objects.order_by(
+                        "first_name", "last_name", "pk"
+                    ),
+                ),
+                "claim__tags",
+            )
         )
 
     def search(self, text: str):
@@ -92,7 +107,9 @@ class FactCheckQuerySet(models.QuerySet):
 class FactCheck(models.Model):
     """The publishable review of one claim: its verdict and the reasoning behind it."""
 
-    claim = models.OneToOneField(Claim, models.PROTECT, related_name="factcheck")
+    claim = models.OneToOneField(
+        Claim, models.PROTECT, related_name="factcheck", verbose_name=_("claim")
+    )
     headline = CleanCharField(_("headline"), max_length=200, blank=True)
     summary = CleanTextField(
         _("summary"),
@@ -109,12 +126,34 @@ class FactCheck(models.Model):
         help_text=_("Markdown."),
     )
     rating = models.ForeignKey(
-        Rating, models.PROTECT, null=True, blank=True, related_name="factchecks"
+        Rating,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="factchecks",
+        verbose_name=_("rating"),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, allow_unicode=True, verbose_name=_("address name")
+    )
+    # The same fact-check in the other language. Both rows point at each other
+    # (services.link_translation keeps them in step); shown only when both are
+    # published.
+    translation = models.OneToOneField(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translation"),
+        help_text=_("The same fact-check published in the other language."),
+    )
     authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="authored_factchecks"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="authored_factchecks",
+        verbose_name=_("authors"),
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,10 +161,17 @@ class FactCheck(models.Model):
         null=True,
         blank=True,
         related_name="approved_factchecks",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("approved")
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published")
+    )
+    retracted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("retracted")
+    )
     # Set by an editor on an approved fact-check (services.schedule_publication);
     # the scheduler publishes it then, acting as that editor.
     publish_at = models.DateTimeField(
@@ -138,10 +184,17 @@ class FactCheck(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("publication scheduled by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created")
+    )
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("updated")
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("version")
+    )
     search = models.GeneratedField(
         expression=language_search_vector(
             ("headline", "A"), ("summary", "B"), ("body", "C")
@@ -162,6 +215,8 @@ class FactCheck(models.Model):
     objects = FactCheckQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("fact-check")
+        verbose_name_plural = _("fact-checks")
         ordering = ["-published_at", "-pk"]
         permissions = [
             ("approve_factcheck", "Can approve a draft or send it back"),
@@ -204,6 +259,10 @@ class FactCheck(models.Model):
                 condition=Q(language__in=Language.values),
                 name="factcheck_language_valid",
             ),
+            models.CheckConstraint(
+                condition=~Q(translation=models.F("pk")),
+                name="factcheck_not_its_own_translation",
+            ),
             *clean_text_constraint("factcheck", "headline", "summary", "body"),
             length_constraint("factcheck", "summary", SUMMARY_MAX_LENGTH),
             length_constraint("factcheck", "body", BODY_MAX_LENGTH),
@@ -217,6 +276,15 @@ class FactCheck(models.Model):
         # whatever language the page that links to it is in.
         with override(self.language):
             return reverse("factcheck_detail", kwargs={"slug": self.slug})
+
+    def published_translation_url(self) -> str | None:
+        """The path of the published translation, read from the annotation of
+        FactCheckQuerySet.with_published_translation(); None without one."""
+        slug = getattr(self, "translation_slug", None)
+        if not slug:
+            return None
+        with override(self.translation_language):
+            return reverse("factcheck_detail", kwargs={"slug": slug})
 
 
 class CorrectionKind(models.TextChoices):
@@ -237,13 +305,23 @@ class CorrectionQuerySet(models.QuerySet):
 class Correction(models.Model):
     """A dated public note on a published fact-check. Never edited, never deleted."""
 
-    factcheck = models.ForeignKey(FactCheck, models.PROTECT, related_name="corrections")
+    factcheck = models.ForeignKey(
+        FactCheck,
+        models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("fact-check"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=CorrectionKind.choices)
     note = CleanTextField(_("public note"))
     # What the verdict, summary or body said before, kept for the record.
-    previous = models.JSONField(default=dict, blank=True, editable=False)
+    previous = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("what it said before")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     # Set by the database to the transaction's time, which is what lets the trigger
     # on factcheck_factcheck tell that a verdict change came with its correction.
@@ -254,11 +332,14 @@ class Correction(models.Model):
             template="CURRENT_TIMESTAMP", output_field=models.DateTimeField()
         ),
         editable=False,
+        verbose_name=_("issued"),
     )
 
     objects = CorrectionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),

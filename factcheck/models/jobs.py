@@ -45,16 +45,20 @@ class Job(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # When the job is next due: now for a new job, later for a retry's back-off.
-    run_after = models.DateTimeField(default=timezone.now)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    run_after = models.DateTimeField(default=timezone.now, verbose_name=_("due"))
+    enqueued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started"))
+    finished_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("finished")
+    )
     # The Celery task id holding the job while it runs. A redelivered message
     # (its worker died) carries the same id and may take the job over; a
     # duplicate message from the sweeper does not.
-    lease = models.CharField(max_length=64, blank=True)
+    lease = models.CharField(max_length=64, blank=True, verbose_name=_("lease"))
     error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created")
+    )
 
     class Meta:
         abstract = True
@@ -69,7 +73,9 @@ class ArchiveReason(models.TextChoices):
 class ArchiveJob(Job):
     """One fetch of a source's link, to archive it or to check it is still there."""
 
-    source = models.ForeignKey(Source, models.CASCADE, related_name="archive_jobs")
+    source = models.ForeignKey(
+        Source, models.CASCADE, related_name="archive_jobs", verbose_name=_("source")
+    )
     # The link as it was when the job was recorded: a later edit records a new job.
     url = HttpURLField(_("link"))
     reason = models.CharField(_("why"), max_length=10, choices=ArchiveReason.choices)
@@ -79,9 +85,12 @@ class ArchiveJob(Job):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("asked for by"),
     )
 
     class Meta:
+        verbose_name = _("archive job")
+        verbose_name_plural = _("archive jobs")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
@@ -122,9 +131,13 @@ class SourceArchive(models.Model):
     """What a source's page said when the desk fetched it: evidence that outlives
     link rot. One per job, so a job that runs twice stores one archive."""
 
-    source = models.ForeignKey(Source, models.CASCADE, related_name="archives")
-    job = models.OneToOneField(ArchiveJob, models.CASCADE, related_name="archive")
-    requested_url = models.URLField(max_length=2000)
+    source = models.ForeignKey(
+        Source, models.CASCADE, related_name="archives", verbose_name=_("source")
+    )
+    job = models.OneToOneField(
+        ArchiveJob, models.CASCADE, related_name="archive", verbose_name=_("job")
+    )
+    requested_url = models.URLField(max_length=2000, verbose_name=_("requested link"))
     final_url = models.URLField(_("final link"), max_length=2000)
     status_code = models.PositiveSmallIntegerField(_("HTTP status"))
     content_type = models.CharField(_("content type"), max_length=100)
@@ -133,6 +146,8 @@ class SourceArchive(models.Model):
     fetched_at = models.DateTimeField(_("fetched"))
 
     class Meta:
+        verbose_name = _("source archive")
+        verbose_name_plural = _("source archives")
         ordering = ["-fetched_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -179,9 +194,13 @@ class Subscriber(models.Model):
         default=list,
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created")
+    )
 
     class Meta:
+        verbose_name = _("webhook subscriber")
+        verbose_name_plural = _("webhook subscribers")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -207,17 +226,28 @@ class Delivery(Job):
     """One event sent to one subscriber, recorded with the event it reports."""
 
     subscriber = models.ForeignKey(
-        Subscriber, models.CASCADE, related_name="deliveries"
+        Subscriber,
+        models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("subscriber"),
     )
-    event = models.ForeignKey(Event, models.PROTECT, related_name="deliveries")
+    event = models.ForeignKey(
+        Event,
+        models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("history entry"),
+    )
     kind = models.CharField(_("event"), max_length=30, choices=WebhookEvent.choices)
     # Receivers use it to ignore a delivery they already processed.
     key = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True)
     # Written with the event, so a retry sends what was true when it happened.
-    payload = models.JSONField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    payload = models.JSONField(verbose_name=_("payload"))
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("delivered")
+    )
 
     class Meta:
+        verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         ordering = ["-created_at", "-pk"]
         indexes = [
@@ -246,14 +276,20 @@ class Delivery(Job):
 class DeliveryAttempt(models.Model):
     """One POST of a delivery: what the partner answered, or why it failed."""
 
-    delivery = models.ForeignKey(Delivery, models.CASCADE, related_name="attempt_log")
-    number = models.PositiveSmallIntegerField()
-    started_at = models.DateTimeField()
-    duration_ms = models.PositiveIntegerField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    delivery = models.ForeignKey(
+        Delivery, models.CASCADE, related_name="attempt_log", verbose_name=_("delivery")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("attempt"))
+    started_at = models.DateTimeField(verbose_name=_("started"))
+    duration_ms = models.PositiveIntegerField(verbose_name=_("duration (ms)"))
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("HTTP status")
+    )
+    error = models.TextField(blank=True, verbose_name=_("error"))
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["delivery", "number"]
         constraints = [
             models.UniqueConstraint(

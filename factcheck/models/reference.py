@@ -5,6 +5,7 @@ articles, claimants, tags and the rating scale.
 from django.db import models
 from django.db.models import Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from factcheck.fields import (
@@ -19,33 +20,53 @@ from factcheck.models.search import Language
 
 class Outlet(models.Model):
     name = CleanCharField(_("name"), max_length=200)
+    name_ar = CleanCharField(
+        _("name in Arabic"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on Arabic pages; leave empty if the outlet has none."),
+    )
     domain = CleanCharField(_("domain"), max_length=253, unique=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
 
     class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(domain=models.functions.Lower("domain")),
                 name="outlet_domain_lowercase",
             ),
-            *clean_text_constraint("outlet", "name"),
+            *clean_text_constraint("outlet", "name", "name_ar"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def name_in(self, language: str) -> str:
+        """The outlet's name as a page in `language` shows it."""
+        if language == Language.ARABIC and self.name_ar:
+            return self.name_ar
+        return self.name
+
 
 class Article(models.Model):
     url = ArticleURLField(_("link"), unique=True)
-    outlet = models.ForeignKey(Outlet, models.PROTECT, related_name="articles")
+    outlet = models.ForeignKey(
+        Outlet, models.PROTECT, related_name="articles", verbose_name=_("outlet")
+    )
     title = CleanCharField(_("title"), max_length=500)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     text = CleanTextField(_("text"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("added")
+    )
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-published_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -78,9 +99,13 @@ class Claimant(models.Model):
         blank=True,
         help_text=_("Wikipedia, Wikidata or official page identifying the claimant."),
     )
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, allow_unicode=True, verbose_name=_("address name")
+    )
 
     class Meta:
+        verbose_name = _("claimant")
+        verbose_name_plural = _("claimants")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -94,15 +119,45 @@ class Claimant(models.Model):
 
 
 class Tag(models.Model):
-    name = CleanCharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    """A topic: one record for both languages, so its page lists the fact-checks
+    of both, each named in the reader's language."""
+
+    name_en = CleanCharField(_("name (English)"), max_length=80, blank=True)
+    name_ar = CleanCharField(_("name (Arabic)"), max_length=80, blank=True)
+    slug = models.SlugField(
+        max_length=80, unique=True, allow_unicode=True, verbose_name=_("address name")
+    )
 
     class Meta:
-        ordering = ["name"]
-        constraints = clean_text_constraint("tag", "name")
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name_en", "name_ar"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_en="") | ~Q(name_ar=""), name="tag_has_a_name"
+            ),
+            models.UniqueConstraint(
+                fields=["name_en"], condition=~Q(name_en=""), name="tag_name_en_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["name_ar"], condition=~Q(name_ar=""), name="tag_name_ar_unique"
+            ),
+            *clean_text_constraint("tag", "name_en", "name_ar"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str) -> str:
+        """The topic's name in `language`, or in the other one if it has none."""
+        if language == Language.ARABIC:
+            return self.name_ar or self.name_en
+        return self.name_en or self.name_ar
+
+    @property
+    def name(self) -> str:
+        """The name in the language the page or the admin is shown in."""
+        return self.name_in(get_language())
 
 
 class RatingQuerySet(models.QuerySet):
@@ -121,7 +176,7 @@ class Rating(models.Model):
     """
 
     value = models.PositiveSmallIntegerField(_("numeric value"), unique=True)
-    slug = models.SlugField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True, verbose_name=_("address name"))
     label_en = CleanCharField(_("label (English)"), max_length=60)
     label_ar = CleanCharField(_("label (Arabic)"), max_length=60)
     definition_en = CleanTextField(_("definition (English)"))
@@ -133,6 +188,8 @@ class Rating(models.Model):
     objects = RatingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
         ordering = ["value"]
         constraints = [
             models.CheckConstraint(

@@ -22,20 +22,32 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("account"),
     )
     name = CleanCharField(
         _("name"), max_length=100, help_text=_("What uses it, e.g. “CMS importer”.")
     )
     prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    key_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("key hash")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("issued")
+    )
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last used")
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("revoked")
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("API tokens")
         verbose_name = _("API token")
         ordering = ["-created_at"]
         constraints = [

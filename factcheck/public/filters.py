@@ -29,7 +29,7 @@ from factcheck.models import (
 from factcheck.public.cache import PAGE_SECONDS
 
 # Raised whenever Offered changes (see offered()).
-OFFERED_CACHE_VERSION = 1
+OFFERED_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Offered:
 
     ratings: list[tuple[str, str, str]]
     claimants: list[tuple[str, str]]
-    tags: list[tuple[str, str]]
+    tags: list[tuple[str, str, str]]
 
 
 def offered(generation: str) -> Offered:
@@ -70,7 +70,12 @@ def _offered(key: str) -> Offered:
         choices = Offered(
             ratings=list(Rating.objects.values_list("slug", "label_en", "label_ar")),
             claimants=_escaped(claimants.values_list("slug", "name")),
-            tags=_escaped(tags.values_list("slug", "name")),
+            tags=[
+                (str(escape(slug)), str(escape(name_en)), str(escape(name_ar)))
+                for slug, name_en, name_ar in tags.values_list(
+                    "slug", "name_en", "name_ar"
+                )
+            ],
         )
         cache.set(key, choices, PAGE_SECONDS)
     return choices
@@ -157,7 +162,12 @@ class FactCheckFilters(forms.Form):
         self.fields["rating"].offer(_("Any verdict"), ratings)
         self.fields["language"].offer(_("Any language"), languages)
         self.fields["claimant"].offer(_("Anyone"), choices.claimants)
-        self.fields["tag"].offer(_("Any topic"), choices.tags)
+        # A topic named in one language only is offered by that name in both.
+        topics = [
+            (slug, (name_ar or name_en) if arabic else (name_en or name_ar))
+            for slug, name_en, name_ar in choices.tags
+        ]
+        self.fields["tag"].offer(_("Any topic"), topics)
 
     @property
     def searching(self) -> bool:

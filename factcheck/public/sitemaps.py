@@ -27,10 +27,32 @@ class FactCheckSitemap(PublicSitemap):
     """Each fact-check exists in its own language only, at one canonical URL."""
 
     def items(self):
-        return FactCheck.objects.published().order_by("-published_at", "-pk")
+        return (
+            FactCheck.objects.published()
+            .with_published_translation()
+            .order_by("-published_at", "-pk")
+        )
 
     def lastmod(self, factcheck: FactCheck):
         return factcheck.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Each fact-check with its own and its published translation's address as
+        alternates, as Django's sitemap names the alternates of an i18n sitemap."""
+        urls = super().get_urls(page, site, protocol)
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        for url in urls:
+            factcheck = url["item"]
+            translation = factcheck.published_translation_url()
+            if translation:
+                url["alternates"] = [
+                    {"lang_code": factcheck.language, "location": url["location"]},
+                    {
+                        "lang_code": factcheck.translation_language,
+                        "location": base + translation,
+                    },
+                ]
+        return urls
 
 
 class TranslatedSitemap(PublicSitemap):

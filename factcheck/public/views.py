@@ -112,6 +112,7 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     (factcheck/pages.py), with the related fact-checks as they now are."""
     factcheck = (
         FactCheck.objects.published()
+        .with_published_translation()
         .select_related("public_page")
         .defer("body")
         .filter(slug=slug)
@@ -175,6 +176,7 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_public
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
+    # Fact-checks in every language: a topic is one record for both.
     page = paginate(
         request, without_bodies(FactCheck.objects.published()).filter(claim__tags=tag)
     )

@@ -89,6 +89,7 @@ from factcheck.services.readers import (
 from factcheck.services.records import DRAFT_STATUSES
 from factcheck.services.reference import delete_reference, save_reference
 from factcheck.services.tokens import hash_token_key, issue_token, revoke_token
+from factcheck.services.translations import link_translation
 from factcheck.services.workflow import (
     GUARDS,
     Refusal,
@@ -137,6 +138,7 @@ __all__ = [
     "get_or_create_article",
     "hash_token_key",
     "issue_token",
+    "link_translation",
     "linked_already",
     "publish_due",
     "reader_links",

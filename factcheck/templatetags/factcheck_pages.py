@@ -6,7 +6,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeString
 
 from factcheck.bidi import direction as language_direction
-from factcheck.models import Rating, byline
+from factcheck.models import Outlet, Rating, byline
 from factcheck.rendering import render_markdown
 
 register = template.Library()
@@ -24,6 +24,11 @@ def markdown(text: str) -> SafeString:
 @register.filter
 def label(rating: Rating, language: str) -> str:
     return rating.label(language)
+
+
+@register.filter
+def outlet_name(outlet: Outlet, language: str) -> str:
+    return outlet.name_in(language)
 
 
 @register.filter

@@ -35,6 +35,7 @@ from factcheck.demo.data import (
     RATINGS,
     SEED_ARTICLE,
     TAGS,
+    TRANSLATIONS,
     USERS,
     ClaimData,
     DemoUser,
@@ -49,6 +50,7 @@ from factcheck.models import (
     IntakeArticle,
     IntakeSource,
     JobState,
+    Language,
     Outlet,
     Rating,
     Status,
@@ -149,7 +151,12 @@ def ensure_ratings() -> dict[int, Rating]:
 def ensure_articles(actor: AbstractBaseUser) -> dict[str, Article]:
     outlets = {
         data.domain: Outlet.objects.get_or_create(
-            domain=data.domain, defaults={"name": data.name, "language": data.language}
+            domain=data.domain,
+            defaults={
+                "name": data.name,
+                "name_ar": data.name_ar,
+                "language": data.language,
+            },
         )[0]
         for data in OUTLETS
     }
@@ -188,10 +195,28 @@ class DemoDesk:
         }
         self.tags = {
             data.slug: Tag.objects.get_or_create(
-                slug=data.slug, defaults={"name": data.name}
+                slug=data.slug,
+                defaults={"name_en": data.name_en, "name_ar": data.name_ar},
             )[0]
             for data in TAGS
         }
+
+    def link_translations(self) -> None:
+        """Link the demo's fact-checks checked in both languages, unless an
+        editor has linked either to something else since."""
+        for arabic_text, english_text in TRANSLATIONS:
+            pair = [
+                FactCheck.objects.filter(claim__text=text, language=language).first()
+                for text, language in (
+                    (arabic_text, Language.ARABIC),
+                    (english_text, Language.ENGLISH),
+                )
+            ]
+            if None in pair or any(f.translation_id for f in pair):
+                continue
+            services.link_translation(
+                pair[0], translation=pair[1], actor=self.people["layla"]
+            )
 
     def person(self, spec: ClaimData, role: str) -> AbstractBaseUser:
         return self.people[getattr(spec, role)]
@@ -350,6 +375,7 @@ class Command(BaseCommand):
             desk = DemoDesk(people)
             added = sum(desk.load(spec) for spec in CLAIMS)
             self.ensure_intake(people["fatima"])
+            desk.link_translations()
         self.report_claims(added)
         self.report_accounts(people, accounts, path)
 
