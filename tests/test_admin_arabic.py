@@ -35,7 +35,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ar" / "LC_MESSAGES" / "django.po"
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}(?:-[A-Za-z0-9]+)*")
+# Digits belong to a word ("sha256"), so a technical name is one word.
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]{2,}(?:-[A-Za-z0-9]+)*")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{ *\w+ *\}\}|%[sd]")
 # Names that are the same in both languages: protocols, formats, standards.
 TECHNICAL = {
     "API",
@@ -125,9 +127,11 @@ def project_messages() -> list[re.Pattern]:
     for message in catalogue:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         for english in ids:
-            if not english or not LATIN_WORD.search(english):
+            # A message of placeholders and punctuation ("%(verb)s…") has no
+            # English of its own to leave untranslated.
+            if not english or not LATIN_WORD.search(PLACEHOLDER.sub("", english)):
                 continue
-            parts = re.split(r"%\(\w+\)[sd]|\{\{ *\w+ *\}\}|%[sd]", english)
+            parts = PLACEHOLDER.split(english)
             body = ".+".join(re.escape(part) for part in parts)
             patterns.append(re.compile(rf"^{body}$", re.DOTALL))
     return patterns

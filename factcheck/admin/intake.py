@@ -18,6 +18,8 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from factcheck import services
@@ -55,7 +57,12 @@ class IntakeForm(forms.Form):
         label=_("Or the article's text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
-        help_text=_("Up to %(n)d characters.") % {"n": INTAKE_TEXT_MAX_LENGTH},
+        # Lazy to the end: "%" on a lazy string would fix it in the language of
+        # the process's start-up, not of the person reading the form.
+        help_text=lazy(
+            lambda: gettext("Up to %(n)d characters.") % {"n": INTAKE_TEXT_MAX_LENGTH},
+            str,
+        )(),
     )
     title = forms.CharField(label=_("Title (for pasted text)"), required=False)
 

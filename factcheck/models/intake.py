@@ -51,11 +51,21 @@ class IntakeArticle(Job):
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     text = CleanTextField(_("text"), max_length=INTAKE_TEXT_MAX_LENGTH)
     outlet = models.ForeignKey(
-        Outlet, models.PROTECT, null=True, blank=True, related_name="intake_articles"
+        Outlet,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intake_articles",
+        verbose_name=_("outlet"),
     )
     # The desk's Article, once a proposal of this one became a claim.
     article = models.ForeignKey(
-        Article, models.PROTECT, null=True, blank=True, related_name="intake_articles"
+        Article,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intake_articles",
+        verbose_name=_("article"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,8 +73,11 @@ class IntakeArticle(Job):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("updated at")
+    )
     scorer_versions = CleanCharField(
         _("scored by"), max_length=200, blank=True, editable=False
     )
@@ -144,7 +157,7 @@ class ScorerModel(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=ScorerKind.choices)
     metrics = models.JSONField(_("measures"), default=dict, blank=True)
     is_current = models.BooleanField(_("in use"), default=False)
-    model = models.BinaryField(null=True, editable=False)
+    model = models.BinaryField(null=True, editable=False, verbose_name=_("model"))
     trained_on = models.PositiveIntegerField(_("sentences trained on"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -191,13 +204,23 @@ class ProposalQuerySet(models.QuerySet):
 class Proposal(models.Model):
     """A sentence of an intake article, proposed as a claim to check."""
 
-    article = models.ForeignKey(IntakeArticle, models.CASCADE, related_name="proposals")
+    article = models.ForeignKey(
+        IntakeArticle,
+        models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("article"),
+    )
     position = models.PositiveIntegerField(_("position"))
     text = CleanTextField(_("sentence"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     speaker = CleanCharField(_("speaker"), max_length=300, blank=True)
     claimant = models.ForeignKey(
-        Claimant, models.SET_NULL, null=True, blank=True, related_name="proposals"
+        Claimant,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("claimant"),
     )
     score = models.FloatField(_("check-worthiness"))
     # Codes of factcheck.intake.rules.REASON_LABELS.
@@ -215,7 +238,12 @@ class Proposal(models.Model):
         default=ProposalState.OPEN,
     )
     claim = models.ForeignKey(
-        Claim, models.SET_NULL, null=True, blank=True, related_name="proposals"
+        Claim,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("claim"),
     )
 
     objects = ProposalQuerySet.as_manager()
@@ -277,7 +305,9 @@ class ProposalDecision(models.Model):
     """What an editor decided about a proposal, with what they were shown: the
     score and the model that gave it. The training data of the next model."""
 
-    proposal = models.OneToOneField(Proposal, models.CASCADE, related_name="decision")
+    proposal = models.OneToOneField(
+        Proposal, models.CASCADE, related_name="decision", verbose_name=_("proposal")
+    )
     outcome = models.CharField(
         _("decision"), max_length=10, choices=DecisionOutcome.choices
     )
@@ -297,7 +327,11 @@ class ProposalDecision(models.Model):
         ScorerModel, models.PROTECT, related_name="decisions", verbose_name=_("model")
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
 

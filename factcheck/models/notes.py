@@ -24,12 +24,19 @@ class NoteQuerySet(models.QuerySet):
 
 
 class Note(models.Model):
-    claim = models.ForeignKey(Claim, models.PROTECT, related_name="notes")
+    claim = models.ForeignKey(
+        Claim, models.PROTECT, related_name="notes", verbose_name=_("claim")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
     )
     text = CleanTextField(_("note"), max_length=NOTE_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     objects = NoteQuerySet.as_manager()
 

@@ -31,10 +31,17 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(Job):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
-    claim = models.ForeignKey(Claim, models.CASCADE, related_name="+")
-    event = models.ForeignKey(Event, models.PROTECT, related_name="notifications")
+    claim = models.ForeignKey(
+        Claim, models.CASCADE, related_name="+", verbose_name=_("claim")
+    )
+    event = models.ForeignKey(
+        Event, models.PROTECT, related_name="notifications", verbose_name=_("event")
+    )
     kind = models.CharField(
         _("what happened"), max_length=20, choices=NotificationKind.choices
     )

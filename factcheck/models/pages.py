@@ -17,26 +17,39 @@ before, until the sweeper or `render_public_pages` writes it again.
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from factcheck.models.factchecks import FactCheck
 
 
 class PublicPage(models.Model):
     factcheck = models.OneToOneField(
-        FactCheck, models.CASCADE, primary_key=True, related_name="public_page"
+        FactCheck,
+        models.CASCADE,
+        primary_key=True,
+        related_name="public_page",
+        verbose_name=_("fact-check"),
     )
     # FactCheck.version when it was rendered: any other means it is out of date.
-    version = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(verbose_name=_("version"))
     # What the page's <head> adds: article dates and tags, the ClaimReview script.
-    head = models.TextField()
+    head = models.TextField(verbose_name=_("head"))
     # The <article>'s content before the related fact-checks, rendered already.
-    article = models.TextField()
+    article = models.TextField(verbose_name=_("article"))
     # The ClaimReview as compact JSON, the DataFeed's item as it is.
-    claim_review = models.TextField()
+    claim_review = models.TextField(verbose_name=_("ClaimReview markup"))
     # Ids of the related fact-checks, best first; each request shows those still
     # published, as cards rendered from their current rows.
-    related = ArrayField(models.BigIntegerField(), default=list)
-    rendered_at = models.DateTimeField(default=timezone.now)
+    related = ArrayField(
+        models.BigIntegerField(), default=list, verbose_name=_("related fact-checks")
+    )
+    rendered_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("rendered at")
+    )
+
+    class Meta:
+        verbose_name = _("public page")
+        verbose_name_plural = _("public pages")
 
     def __str__(self) -> str:
         return f"page of fact-check {self.factcheck_id} (version {self.version})"
