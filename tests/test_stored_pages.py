@@ -109,7 +109,8 @@ def test_the_command_stores_every_published_page_missing(capsys):
 
 # The workflow's own queries, then the page: the fact-check with its parts (seven),
 # the rating scale's bounds, the related fact-checks, and one upsert; and the
-# notifications of the move (who to tell, then one insert of them all).
-PUBLISH_QUERIES = 24
+# notifications of the move (who to tell, then one insert of them all); and
+# whether a published translation's page must name this one now.
+PUBLISH_QUERIES = 25
 CORRECT_QUERIES = 21
 ADD_SOURCE_QUERIES = 11

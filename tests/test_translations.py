@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from factcheck import services
-from factcheck.models import Event, EventKind, FactCheck, Language, Status
+from factcheck import pages, services
+from factcheck.models import Event, EventKind, FactCheck, Language, PublicPage, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +202,36 @@ def test_it_links_the_demos_pair(settings, tmp_path):
     arabic = FactCheck.objects.get(pk=english.translation_id)
     assert arabic.language == Language.ARABIC
     assert arabic.translation_id == english.pk
+
+
+def stored_review(factcheck: FactCheck) -> dict:
+    return json.loads(PublicPage.objects.get(factcheck=factcheck).claim_review)
+
+
+def test_it_names_a_translation_published_later_in_the_stored_page(editor):
+    arabic = factories.public_factcheck(Language.ARABIC)
+    english = factories.factcheck_at(
+        Status.APPROVED, claim_fields={"language": Language.ENGLISH}, language="en"
+    )
+    services.link_translation(arabic, translation=english, actor=editor)
+    pages.render_page(arabic.pk)
+    assert "workTranslation" not in stored_review(arabic)
+
+    services.transition(english.claim, to=Status.PUBLISHED, actor=editor)
+
+    # The page stored before the translation existed names it now, as the
+    # DataFeed, which streams the stored ClaimReview, does.
+    assert stored_review(arabic)["workTranslation"]["inLanguage"] == "en"
+    assert stored_review(english)["workTranslation"]["inLanguage"] == "ar"
+
+
+def test_it_drops_a_retracted_translation_from_the_stored_page(editor, pair):
+    arabic, english = pair
+    pages.render_page(arabic.pk)
+    assert "workTranslation" in stored_review(arabic)
+
+    services.transition(
+        english.claim, to=Status.RETRACTED, actor=editor, note="Withdrawn."
+    )
+
+    assert "workTranslation" not in stored_review(arabic)

@@ -95,6 +95,15 @@ def transition(
             pages.render_page(locked.factcheck.pk)
         elif to == Status.RETRACTED:
             pages.forget_pages(FactCheck.objects.filter(claim=locked))
+        if to in (Status.PUBLISHED, Status.RETRACTED):
+            # A translation's page names this one (switcher, ClaimReview) only
+            # while both are published: its stored page changes with this move.
+            for partner in (
+                FactCheck.objects.published()
+                .filter(translation__claim=locked)
+                .values_list("pk", flat=True)
+            ):
+                pages.render_page(partner)
         notifications.notify_transition(locked, event)
         if to in (Status.PUBLISHED, Status.RETRACTED):
             # Readers see the change on their next request, on every page it shows on.
