@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from factcheck.api import serializers
 from factcheck.api.filters import FactCheckFilter, RankedOrdering
 from factcheck.api.permissions import Public
+from factcheck.api.throttling import MatchRate
 from factcheck.claimreview import claim_review
 from factcheck.models import (
     Appearance,
@@ -30,6 +31,7 @@ from factcheck.models import (
 )
 from factcheck.pagecache import generation
 from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of
+from factcheck.services import intake
 
 
 class PublicResponseMixin:
@@ -216,4 +218,35 @@ class ClaimReviewFeedView(PublicResponseMixin, APIView):
                 "url": settings.SITE_URL + request.path,
                 "dataFeedElement": items,
             }
+        )
+
+
+class FactCheckMatchView(PublicResponseMixin, APIView):
+    """Has this been checked? The published fact-checks of claims that say what
+    `text` says, in Arabic or English whichever the text is, closest first.
+
+    The answers for one text change only when something is published, corrected
+    or retracted, so they are kept for the generation of the public cache like
+    every public response; each distinct text costs one embedding.
+    """
+
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [MatchRate]
+
+    @extend_schema(
+        parameters=[serializers.MatchQuerySerializer],
+        responses={200: serializers.FactCheckMatchesSerializer},
+    )
+    def get(self, request):
+        return self.build_once_per_generation(self.matches, request)
+
+    def matches(self, request):
+        query = serializers.MatchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = intake.published_factchecks_like(
+            query.validated_data["text"], limit=query.validated_data["limit"]
+        )
+        results = [{"factcheck": fc, "score": round(score, 3)} for fc, score in found]
+        return Response(
+            serializers.FactCheckMatchesSerializer({"results": results}).data
         )
