@@ -13,7 +13,7 @@ export PORT SITE_URL
 LOCK_TOOLS := .lock-tools
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint format messages bench lock
+.PHONY: run test test-fast lint format messages bench lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: $(VENV)/.installed-dev messages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n auto
+
+# The edit-test loop: everything but the slow parts (the markers in pyproject.toml:
+# Chromium, real Celery workers on Redis, the benchmark). `make test` runs them too.
+test-fast: $(VENV)/.installed-dev messages
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n auto -m "not browser and not workers and not bench"
 
 # The desk at newsroom scale against Django's own ceiling (README, "Benchmark").
 # BENCH_SCALE=small|default|large; results in bench/results/latest.json.

@@ -119,3 +119,7 @@ def _get(client: Client, path: str) -> None:
     response = client.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"GET {path} answered {response.status_code}")
+    if response.streaming:
+        # The DataFeed: its queries run as it is read, so read all of it.
+        for _chunk in response.streaming_content:
+            pass

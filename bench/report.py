@@ -4,10 +4,16 @@ import sys
 
 from bench.load import Result
 
-# The ratio of each scenario's requests per second to hello's it must reach.
-RATIO_TARGETS = {"detail_cached": 0.5, "detail_uncached": 0.12, "api_list": 0.10}
+# The ratio of each scenario's requests per second to hello's it must reach
+# (issue 14's table).
+RATIO_TARGETS = {
+    "detail_cached": 0.75,
+    "detail_uncached": 0.15,
+    "api_list": 0.30,
+    "search": 0.08,
+}
 # The p95 each page must stay under, in milliseconds, rendered from the database.
-P95_TARGETS = {"search_ar": 50, "search_en": 50, "admin_queue": 250}
+P95_TARGETS = {"search_ar": 30, "search_en": 30, "admin_queue": 100}
 
 
 def say_page(name: str, queries: int, latency: dict) -> None:

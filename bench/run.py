@@ -43,6 +43,7 @@ def prepare(scale: str) -> tuple[bool, float]:
 
     from bench import dataset
     from bench.database import ensure_database
+    from factcheck.pages import render_missing_pages
 
     started = time.perf_counter()
     name = ensure_database()
@@ -51,6 +52,11 @@ def prepare(scale: str) -> tuple[bool, float]:
     built = dataset.ensure(scale)
     if not built:
         say("Reusing the dataset already generated at this scale.")
+    # As in service, every published page is stored before anyone reads it (the
+    # services store each as it is published); once per dataset, then reused.
+    rendered = render_missing_pages()
+    if rendered:
+        say(f"Stored the pages of {rendered} published fact-checks.")
     return built, time.perf_counter() - started
 
 

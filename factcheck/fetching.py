@@ -328,9 +328,18 @@ def _read(
 
 def _read_capped(response: requests.Response, max_bytes: int, deadline: float) -> bytes:
     too_big = FetchFailed(f"body larger than {max_bytes} bytes", retryable=False)
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise too_big
+    declared = response.headers.get("Content-Length")
+    if declared is not None:
+        # A length that is not a number leaves the body's end unknown (RFC 9112,
+        # 6.3: an unrecoverable error). ASCII only: str.isdigit() also passes "²",
+        # which int() refuses.
+        if not (declared.isascii() and declared.isdigit()):
+            raise FetchFailed(
+                f"bad response: Content-Length {declared!r} is not a number",
+                retryable=False,
+            )
+        if int(declared) > max_bytes:
+            raise too_big
     # Counted after decompression, so a small gzip bomb is stopped too.
     body = bytearray()
     # read1 returns what has arrived instead of waiting for a full chunk, so the

@@ -5,10 +5,14 @@ A role is a Django group with exact permissions, created by the data migrations
 status is the operator's (`createsuperuser`), not a role.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from factcheck.models import APPROVE, PUBLISH, RESEARCH, RETRACT, TRIAGE
 
 
 class Role(models.TextChoices):
@@ -43,3 +47,36 @@ def desk_refusal(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
 
 def may_work_at_desk(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return desk_refusal(user) is None
+
+
+# The role that takes each step of the workflow: the least senior role holding
+# the step's permission as the roles migration grants it (a test holds the two
+# together). The claim page says "waiting for an editor" from it.
+STEP_ROLES = {
+    TRIAGE: Role.EDITOR,
+    RESEARCH: Role.FACT_CHECKER,
+    APPROVE: Role.EDITOR,
+    PUBLISH: Role.EDITOR,
+    RETRACT: Role.EDITOR,
+}
+
+
+def assignable_people() -> models.QuerySet:
+    """Everyone a claim can be given to: the accounts that may research, as
+    services.assign() asks (it checks again, under the lock)."""
+    app, codename = RESEARCH.split(".")
+    may_research = (
+        Q(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app,
+        )
+        | Q(
+            user_permissions__codename=codename,
+            user_permissions__content_type__app_label=app,
+        )
+        | Q(is_superuser=True)
+    )
+    people = get_user_model().objects.filter(
+        may_research, is_active=True, is_staff=True
+    )
+    return people.distinct().order_by("first_name", "last_name", "username")

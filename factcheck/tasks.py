@@ -14,7 +14,7 @@ stops a task before the service would.
 from celery import shared_task
 from django.utils import timezone
 
-from factcheck import services
+from factcheck import pages, services
 from factcheck.models import HEARTBEAT, PeriodicJob
 from factcheck.services import intake
 
@@ -52,6 +52,12 @@ def train_checkworthiness() -> dict[str, bool]:
 @shared_task
 def publish_scheduled() -> int:
     return len(services.publish_due())
+
+
+@shared_task
+def render_pages() -> int:
+    # Bounded, so one run ends well inside the minute before the next is sent.
+    return pages.render_missing_pages(limit=2000)
 
 
 @shared_task

@@ -285,6 +285,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    # Stores the pages a reference edit dropped (factcheck/pages.py).
+    "render-pages": {
+        "task": "factcheck.tasks.render_pages",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "check-links": {
         "task": "factcheck.tasks.check_links",
         "schedule": 60.0 * 60,

@@ -52,6 +52,29 @@ def _an_in_memory_broker() -> None:
 _an_in_memory_broker()
 
 
+# The slow parts (pyproject.toml's markers), slowest first.
+SLOW = ("workers", "bench", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, otherwise in file order.
+
+    Runs before pytest-django's own sort, which then groups the tests as Django
+    does (transactional ones after the rest: they empty the database) and keeps
+    this order within each group. pytest-xdist hands tests out in that order,
+    round-robin at first, so the slow ones are shared among its workers while the
+    quick ones fill in around them, instead of one worker running the last file's
+    Celery workers alone at the end of the run.
+    """
+
+    def slowness(item: pytest.Item) -> int:
+        marked = [i for i, name in enumerate(SLOW) if item.get_closest_marker(name)]
+        return min(marked, default=len(SLOW))
+
+    items.sort(key=slowness)
+
+
 @pytest.fixture
 def enqueued():
     """Drain the in-memory broker: returns [(task name, args)] sent since last call."""

@@ -11,3 +11,8 @@ from newsroom import bootstrap
 bootstrap.prepare()
 
 from newsroom.settings import *  # noqa: E402, F403
+
+# Every persona a test makes hashes its password; production's PBKDF2 (a million
+# rounds) made that most of the suite's time. Django's advice for tests. A test
+# that means the real hasher sets it back (test_settings.py checks production's).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,7 +22,7 @@ def transition_url(claim: Claim) -> str:
     return reverse("admin:factcheck_claim_transition", args=[claim.pk])
 
 
-def run_action(client, action: str, claims, note: str = ""):
+def run_action(client, action: str, claims, note: str = "", **more):
     return client.post(
         QUEUE,
         {
@@ -30,6 +30,7 @@ def run_action(client, action: str, claims, note: str = ""):
             "_selected_action": [c.pk for c in claims],
             "note": note,
             "index": 0,
+            **more,
         },
         follow=True,
     )
@@ -105,7 +106,7 @@ def test_it_never_offers_to_delete_a_claim(client, editor):
 # --- Actions on the queue ------------------------------------------------------------
 
 FACT_CHECKER_ACTIONS = {"assign_to_me", "start_research", "send_for_review"}
-EDITOR_ONLY_ACTIONS = {"accept", "dismiss", "approve", "publish"}
+EDITOR_ONLY_ACTIONS = {"assign_to", "accept", "dismiss", "approve", "publish"}
 
 
 def offered_actions(response) -> set[str]:
@@ -154,20 +155,26 @@ def test_it_accepts_claims_from_the_queue(client, editor):
     assert Event.objects.filter(to_status=Status.ACCEPTED, actor=editor).count() == 2
 
 
-def test_it_refuses_to_dismiss_without_a_note_and_says_so_per_claim(client, editor):
+def test_it_asks_for_the_note_on_a_page_of_its_own_before_dismissing(client, editor):
     claim = factories.claim()
     client.force_login(editor)
 
-    response = run_action(client, "dismiss", [claim])
+    asked = run_action(client, "dismiss", [claim], note="Opinion, in one click")
 
-    assert any(
-        m.startswith(f"Claim {claim.pk} not moved: Say why")
-        for m in page_messages(response)
-    )
+    assert asked.templates[0].name == "admin/factcheck/claim/confirm_dismissal.html"
+    assert claim.text in asked.text
     claim.refresh_from_db()
     assert claim.status == Status.SUBMITTED
 
-    run_action(client, "dismiss", [claim], note="Opinion, not a checkable claim")
+    refused = run_action(client, "dismiss", [claim], confirm="yes")
+
+    assert "Say why in the note: the next person reads it." in refused.text
+    claim.refresh_from_db()
+    assert claim.status == Status.SUBMITTED
+
+    run_action(
+        client, "dismiss", [claim], note="Opinion, not a checkable claim", confirm="yes"
+    )
     claim.refresh_from_db()
     assert claim.status == Status.DISMISSED
     assert claim.events.get(to_status=Status.DISMISSED).note.startswith("Opinion")
@@ -277,7 +284,8 @@ def test_it_refuses_a_button_pressed_on_a_stale_page(client, editor, second_edit
         follow=True,
     )
 
-    assert any("changed by someone else" in m for m in page_messages(response))
+    assert "changed by someone else" in response.text
+    assert "duplicate" in response.text  # the note comes back as typed
     claim.refresh_from_db()
     assert claim.status == Status.ACCEPTED
 

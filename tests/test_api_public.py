@@ -1,5 +1,6 @@
 """The public, anonymous, read-only API: published work only, fixed query counts."""
 
+import json
 from urllib.parse import unquote
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.cache import cache
 from factcheck import services
 from factcheck.models import CorrectionKind, Language, Status
 from factcheck.pagecache import purge
+from factcheck.pages import render_page
 from tests import factories
 from tests.api import anonymous  # noqa: F401 (fixture)
 
@@ -106,7 +108,7 @@ def test_it_never_shows_unpublished_work(anonymous, status):  # noqa: F811
 
     assert listing.json()["count"] == 1
     assert searched.json()["count"] == 0
-    assert "مسودة سرية" not in feed.content.decode()
+    assert "مسودة سرية" not in b"".join(feed.streaming_content).decode()
     assert "مسودة سرية" not in listing.content.decode()
     draft = getattr(hidden, "factcheck", None)
     if draft is not None:
@@ -289,9 +291,12 @@ def test_it_publishes_a_claimreview_datafeed_of_everything_published(
     anonymous,  # noqa: F811
 ):
     fcs = [published(), published()]
+    render_page(fcs[0].pk)  # one stored with its page, one not (yet)
     factories.claim_at(Status.IN_REVIEW)
 
-    feed = anonymous.get("/api/v1/claimreview/").json()
+    response = anonymous.get("/api/v1/claimreview/")
+    assert response.streaming
+    feed = json.loads(b"".join(response.streaming_content))
 
     assert feed["@context"] == "https://schema.org"
     assert feed["@type"] == "DataFeed"
@@ -301,6 +306,22 @@ def test_it_publishes_a_claimreview_datafeed_of_everything_published(
         fc.slug for fc in fcs
     }
     assert all(r["@type"] == "ClaimReview" for r in reviews)
+
+
+def test_it_streams_the_datafeed_in_one_query_when_every_page_is_stored(
+    anonymous,  # noqa: F811
+    django_assert_num_queries,
+):
+    for _ in range(3):
+        render_page(published().pk)
+    with django_assert_num_queries(1):
+        response = anonymous.get("/api/v1/claimreview/")
+        feed = json.loads(b"".join(response.streaming_content))
+    assert len(feed["dataFeedElement"]) == 3
+    again = anonymous.get(
+        "/api/v1/claimreview/", headers={"If-None-Match": response["ETag"]}
+    )
+    assert again.status_code == 304
 
 
 def test_it_shows_the_rating_scale(anonymous):  # noqa: F811

@@ -14,6 +14,8 @@ from django.conf import settings
 
 from bench.database import drop_database
 
+pytestmark = pytest.mark.bench
+
 PAGES = {
     "home",
     "factcheck_list",
@@ -30,6 +32,7 @@ TARGETS = {
     "detail_cached_ratio",
     "detail_uncached_ratio",
     "api_list_ratio",
+    "search_ratio",
     "search_ar_p95_ms",
     "search_en_p95_ms",
     "admin_queue_p95_ms",

@@ -30,10 +30,9 @@ def log_in(browser, live_server, username):  # noqa: F811
 
 
 def press(page, to: str, note: str = "") -> None:
-    form = page.locator(f"form.transition-{to}")
     if note:
-        form.locator("input[name=note]").fill(note)
-    form.locator("button[name=transition]").click()
+        page.fill("input[name=transition_note]", note)
+    page.locator(f"button[name=transition][value={to}]").click()
     page.wait_for_load_state()
 
 

@@ -40,8 +40,6 @@ assert ROME_STATUTE_AR.status == Status.PUBLISHED
 def public_site(settings, live_server, tmp_path):
     settings.SITE_URL = live_server.url
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
-    # The production hasher would spend seconds on the demo accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rendered pages and the submission count live in the cache, which outlives
     # the database rows of an earlier test.
     cache.clear()

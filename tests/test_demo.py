@@ -33,8 +33,6 @@ from factcheck.services import intake
 def demo_settings(settings, tmp_path):
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "private" / "demo-accounts.json"
     settings.SITE_URL = "https://desk.example"
-    # The production hasher would spend seconds per run on five demo accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def load_demo() -> str:

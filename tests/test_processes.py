@@ -2,9 +2,20 @@
 and how the admin shows that the clock and the worker are alive."""
 
 import datetime
-import re
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import requests
+from celery import Celery
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +24,7 @@ from factcheck import tasks
 from factcheck.models import HEARTBEAT, PeriodicJob
 from newsroom.beat import RecordingScheduler
 from newsroom.celery import app
+from tests.live_database import database_url
 
 CLOCK = reverse("admin:factcheck_periodicjob_changelist")
 
@@ -40,18 +52,195 @@ def test_every_periodic_job_expires_before_the_next_is_sent():
         assert 0 < entry["options"]["expires"] <= entry["schedule"]
 
 
-def test_the_procfile_and_make_run_start_web_worker_and_beat():
-    procfile = (settings.BASE_DIR / "Procfile").read_text()
-    makefile = (settings.BASE_DIR / "Makefile").read_text()
-    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+# --- The processes, as the Procfile and `make run` start them -------------------
 
-    assert set(re.findall(r"^(\w+):", procfile, re.MULTILINE)) == {
-        "web",
-        "worker",
-        "beat",
+# Long enough for a process to start on a loaded machine; one that is up ends the
+# wait at once.
+WAIT = 60.0
+
+
+def procfile() -> dict[str, str]:
+    """The Procfile's processes: one `name: command` a line (Heroku's format, read
+    by honcho, foreman and the platforms alike)."""
+    processes = {}
+    for line in (settings.BASE_DIR / "Procfile").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, command = line.partition(":")
+            processes[name.strip()] = command.strip()
+    return processes
+
+
+def commands_of_make_run() -> list[list[str]]:
+    """What `make run` would execute, as make itself expands it (a dry run)."""
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run"],  # noqa: S607 (make on PATH)
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    commands = []
+    for line in dry_run.stdout.replace("\\\n", " ").splitlines():
+        shell = shlex.shlex(line, posix=True, punctuation_chars=True)
+        shell.whitespace_split = True
+        command: list[str] = []
+        for token in [*shell, ";"]:
+            if token in {"&", ";", "&&", "||", "|"}:
+                commands.append(command)
+                command = []
+            else:
+                command.append(token)
+    return [command for command in commands if command]
+
+
+def test_make_run_starts_the_procfiles_processes_from_the_virtualenv():
+    started = [
+        [Path(command[0]).name, *command[1:]]
+        for command in commands_of_make_run()
+        if command[0].startswith(".venv/bin/")
+    ]
+
+    for name, command in procfile().items():
+        expected = shlex.split(command)
+        assert any(run[: len(expected)] == expected for run in started), name
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        # The whole process group (gunicorn's and the pool's workers too). Nothing
+        # is in flight by then, and a graceful stop would wait out gunicorn's
+        # thirty-second grace.
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        self.popen.wait()
+
+
+@pytest.fixture
+def desk_processes(tmp_path) -> Iterator[tuple[dict[str, Process], str]]:
+    """Every Procfile process started the way a Procfile runner starts it (its
+    command through the shell, the virtualenv on PATH), on this test's database,
+    with no broker configured: the worker and beat share the local one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CELERY_BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    for command in ("celery -A newsroom worker", "celery -A newsroom beat", "gunicorn"):
-        assert command in run
+    env.update(
+        PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+        DATABASE_URL=database_url(),
+        DJANGO_SECRET_KEY="a key for this test only, " + "x" * 40,
+        STATE_DIR=str(tmp_path / "state"),
+        PORT=str(port),
+        SITE_URL=f"http://127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )
+    started: dict[str, Process] = {}
+    try:
+        for name, command in procfile().items():
+            log = tmp_path / f"{name}.log"
+            with log.open("wb") as out:
+                popen = subprocess.Popen(  # noqa: S603 (the Procfile's own command)
+                    ["/bin/sh", "-c", f"exec {command}"],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            started[name] = Process(name, popen, log)
+        yield started, f"http://127.0.0.1:{port}"
+    finally:
+        for process in started.values():
+            process.kill()
+            # Shown only when the test failed.
+            print(f"--- {process.name} ---\n{process.output()}")
+
+
+def wait_for(what: str, processes: dict[str, Process], condition) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        for process in processes.values():
+            if process.popen.poll() is not None:
+                pytest.fail(f"{process.name} exited while waiting for {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {WAIT:.0f} s waiting for {what}")
+        time.sleep(0.2)
+
+
+def answers(url: str) -> bool:
+    # gunicorn listens before its worker has loaded the desk; a request waits in
+    # the queue until it has, so the read timeout is the whole wait.
+    try:
+        return requests.get(url, timeout=WAIT).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def send_from_outside(task: str, state: Path) -> None:
+    """Send a task as another process of the desk would: through the local broker
+    (STATE_DIR/queue), with the settings' transport options."""
+    queue = state / "queue"
+    sender = Celery(
+        # Not the app this test process sends with (shared tasks use the current
+        # one), which the tests after this one still need.
+        set_as_current=False,
+        broker="filesystem://",
+        broker_transport_options={
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(queue / "control"),
+        },
+    )
+    sender.send_task(task)
+    sender.close()
+
+
+@pytest.mark.workers
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_procfiles_processes_serve_the_site_and_run_background_jobs(
+    desk_processes, tmp_path
+):
+    processes, site = desk_processes
+    assert set(processes) == {"web", "worker", "beat"}
+
+    wait_for("the web process to serve", processes, lambda: answers(site + "/"))
+    assert "Sitemap:" in requests.get(site + "/robots.txt", timeout=WAIT).text
+
+    # Beat records the jobs it starts with, in the desk's database.
+    wait_for(
+        "beat to record its schedule",
+        processes,
+        lambda: (
+            PeriodicJob.objects.filter(name__in=settings.CELERY_BEAT_SCHEDULE).count()
+            == len(settings.CELERY_BEAT_SCHEDULE)
+        ),
+    )
+
+    wait_for(
+        "the worker to start",
+        processes,
+        lambda: " ready." in processes["worker"].output(),
+    )
+    send_from_outside("factcheck.tasks.heartbeat", tmp_path / "state")
+    wait_for(
+        "the worker to run the heartbeat",
+        processes,
+        lambda: PeriodicJob.objects.filter(
+            name=HEARTBEAT, last_run_at__isnull=False
+        ).exists(),
+    )
 
 
 # --- The clock (celery beat) ----------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from factcheck import services
+from factcheck import pagecache, services
 from factcheck.models import CorrectionKind, FactCheck, Language, Status
 from factcheck.public import cache as page_cache
 from tests import factories
@@ -303,9 +303,11 @@ def test_it_never_serves_a_cached_copy_naming_the_first_readers_host(
     later = client.get(path)
 
     assert later.status_code == 200
-    assert "127.0.0.1:6666" not in later.text
-    assert "https://testserver" not in later.text
-    assert settings.SITE_URL in later.text
+    # The DataFeed is streamed; everything else comes whole.
+    text = b"".join(later.streaming_content).decode() if later.streaming else later.text
+    assert "127.0.0.1:6666" not in text
+    assert "https://testserver" not in text
+    assert settings.SITE_URL in text
 
 
 def test_pages_and_the_public_api_answer_conditional_requests_alike(client, published):
@@ -323,3 +325,27 @@ def test_pages_and_the_public_api_answer_conditional_requests_alike(client, publ
             f"public, max-age={page_cache.BROWSER_SECONDS}"
         ), path
         assert (by_etag.status_code, by_date.status_code) == (304, 304), path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/fact-checks/",
+        "/en/fact-checks/?q=Turkey",
+        "/en/fact-checks/?page=2",
+        "/api/v1/factchecks/",
+        "/api/v1/claimreview/",
+    ],
+)
+def test_it_reads_the_generation_once_per_request(client, published, monkeypatch, path):
+    reads = []
+    read = cache.get_or_set
+
+    def counted(key, *args, **kwargs):
+        if key == pagecache.GENERATION_KEY:
+            reads.append(key)
+        return read(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_or_set", counted)
+    client.get(path)
+    assert len(reads) == 1

@@ -156,7 +156,12 @@ def test_it_answers_404_at_an_unpublished_fact_checks_address(client, world, nam
     for language in ("ar", "en"):
         response = client.get(url("factcheck_detail", language, slug=factcheck.slug))
         assert response.status_code == 404
-        assert_nothing_hidden(response.text.replace(RETRACTION_NOTE, ""), name)
+        shown = response.text.replace(RETRACTION_NOTE, "")
+        if name == "retracted":
+            # The notice names what was retracted: the claim, and who made it.
+            claim = factcheck.claim
+            shown = shown.replace(claim.text, "").replace(claim.claimant.name, "")
+        assert_nothing_hidden(shown, name)
 
 
 def test_it_says_at_a_retracted_address_that_it_was_retracted_and_why(client, world):

@@ -6,13 +6,24 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from factcheck import services
-from factcheck.models import Appearance, Language, Rating, SourceKind, Stance, Status
+from factcheck.models import (
+    Appearance,
+    FactCheck,
+    Language,
+    PublicPage,
+    Rating,
+    SourceKind,
+    Stance,
+    Status,
+)
+from factcheck.pages import render_page
 from factcheck.templatetags.factcheck_pages import contrast_ratio, ink
 from tests import factories
 
@@ -367,7 +378,7 @@ def test_it_lists_related_fact_checks_by_claimant_or_topic(client, arabic, engli
 
 
 @pytest.mark.parametrize("many", [1, 6])
-def test_it_builds_the_fact_check_page_in_eight_queries(
+def test_it_serves_a_stored_fact_check_page_in_two_queries(
     client, django_assert_num_queries, many
 ):
     factcheck = factories.public_factcheck(
@@ -375,11 +386,47 @@ def test_it_builds_the_fact_check_page_in_eight_queries(
     )
     for _ in range(many):
         factories.public_factcheck(claim_fields={"claimant": factcheck.claim.claimant})
-    # The fact-check with its claim, claimant, rating and approver; appearances
-    # (with articles and outlets), sources, corrections, authors, tags; related
-    # fact-checks; the bounds of the rating scale for ClaimReview.
-    with django_assert_num_queries(8):
+    render_page(factcheck.pk)
+    # The fact-check with its stored page; the related fact-checks' cards.
+    with django_assert_num_queries(2):
+        response = client.get(factcheck.get_absolute_url())
+    assert response.status_code == 200
+    assert factcheck.claim.sources.first().title in response.text
+
+
+@pytest.mark.parametrize("many", [1, 6])
+def test_it_builds_a_page_not_stored_yet_in_ten_queries(
+    client, django_assert_num_queries, many
+):
+    factcheck = factories.public_factcheck(
+        sources=many, appearances=many, corrections=many, tags=many
+    )
+    for _ in range(many):
+        factories.public_factcheck(claim_fields={"claimant": factcheck.claim.claimant})
+    # The fact-check; again with its claim, claimant, rating and approver;
+    # appearances (with articles and outlets), sources, corrections, authors, tags;
+    # the bounds of the rating scale for ClaimReview; related fact-checks' ids;
+    # their cards.
+    with django_assert_num_queries(10):
         assert client.get(factcheck.get_absolute_url()).status_code == 200
+
+
+def test_it_serves_the_same_page_stored_or_not(client):
+    factcheck = factories.public_factcheck(sources=2, appearances=2, corrections=1)
+    factories.public_factcheck(claim_fields={"claimant": factcheck.claim.claimant})
+    built = client.get(factcheck.get_absolute_url()).text
+    render_page(factcheck.pk)
+    cache.clear()
+    caches["pages"].clear()
+    assert client.get(factcheck.get_absolute_url()).text == built
+
+
+def test_it_never_serves_a_stored_page_of_an_older_version(client):
+    factcheck = factories.public_factcheck()
+    render_page(factcheck.pk)
+    FactCheck.objects.filter(pk=factcheck.pk).update(version=F("version") + 1)
+    PublicPage.objects.filter(pk=factcheck.pk).update(article="<p>stale</p>")
+    assert "stale" not in client.get(factcheck.get_absolute_url()).text
 
 
 def test_it_serves_a_fact_check_under_its_own_language_only(client, arabic):

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from rest_framework.test import APIClient
 
 from newsroom import bootstrap
+from newsroom import settings as production
 
 LOGIN = reverse("admin:login")
 PASSWORD = "correct horse battery staple"
@@ -188,6 +190,12 @@ def test_it_fails_the_deploy_check_with_local_defaults():
 def test_it_checks_database_connections_before_reusing_them():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_it_hashes_passwords_in_production_with_a_slow_hash():
+    # The suite swaps in a fast hasher (tests/settings.py); production must not.
+    hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert import_string(hashers[0]).algorithm in {"pbkdf2_sha256", "argon2", "scrypt"}
 
 
 def test_it_keeps_debug_off_unless_asked():

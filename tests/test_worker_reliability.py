@@ -23,12 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from kombu.pools import ProducerPool
 
@@ -45,8 +45,12 @@ from factcheck.models import (
 )
 from newsroom.celery import app as celery_app
 from tests import factories
+from tests.live_database import database_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.workers,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379"
 # Nothing listens on port 1: connections are refused at once, like a broker that
@@ -154,26 +158,6 @@ def _sent_task(raw: bytes) -> tuple[str, list]:
 # --- The workers
 
 
-def _database_url() -> str:
-    """This test's database (test_…, not the one the settings name) as a URL.
-
-    The embedded PostgreSQL is reached through a Unix socket directory, which the
-    settings keep in OPTIONS["host"] (or HOST); both travel as a `host` query
-    parameter, which dj_database_url turns back into OPTIONS.
-    """
-    db = connection.settings_dict
-    options = {key: str(value) for key, value in db.get("OPTIONS", {}).items()}
-    host = db["HOST"] or ""
-    if host.startswith("/"):
-        options["host"], host = host, ""
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    query = f"?{urlencode(options)}" if options else ""
-    return f"postgresql://{credentials}@{host}{port}/{quote(db['NAME'])}{query}"
-
-
 @dataclass
 class Worker:
     process: subprocess.Popen
@@ -219,7 +203,7 @@ def start_worker(broker: Broker) -> Iterator[Callable[..., Worker]]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
         "CELERY_BROKER_URL": broker.url,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "PYTHONPATH": str(settings.BASE_DIR),
     }
     # The page cache stays in the worker's memory: a purge from this test's worker

@@ -22,12 +22,12 @@ from django.utils.translation import ngettext
 
 from factcheck import services
 from factcheck.admin.common import (
-    TRANSITION_VERBS,
     AdminMedia,
-    RefusalsAsMessages,
+    RefusalsKeepWhatWasTyped,
     apply_to_each,
     link_badge,
     local_time,
+    person_name,
     schedule_note,
     status_badge,
 )
@@ -39,10 +39,28 @@ from factcheck.admin.forms import (
     ScheduleForm,
 )
 from factcheck.admin.history import describe
+from factcheck.admin.preview import (
+    factcheck_page_url,
+    page_link,
+    page_url,
+    preview_url,
+    preview_view,
+)
+from factcheck.admin.workflow import (
+    AssignForm,
+    MoveAfterSave,
+    button_label,
+    confirm_dismissal,
+    confirm_move,
+    is_author,
+    make_move,
+    needs_confirmation,
+    pressed_move,
+    whats_next,
+)
 from factcheck.bidi import direction
 from factcheck.models import (
     CORRECT,
-    NOTE_REQUIRED,
     OPEN_STATUSES,
     TRANSITIONS,
     TRIAGE,
@@ -222,6 +240,9 @@ class FactCheckInline(admin.StackedInline):
     def get_fields(self, request, obj=None):
         return [*self.fields, *self.readonly_fields]
 
+    def view_on_site(self, factcheck: FactCheck) -> str | None:
+        return factcheck_page_url(factcheck)
+
     def has_add_permission(self, request, obj=None):
         return False  # the draft is created when research starts
 
@@ -268,6 +289,7 @@ class EventInline(admin.TabularInline):
     readonly_fields = fields
     verbose_name_plural = _("History")
     ordering = ["-created_at", "-pk"]
+    template = "admin/factcheck/claim/history_inline.html"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -284,7 +306,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
+class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
     form = ClaimForm
     action_form = ActionForm
     list_display = [
@@ -317,6 +339,7 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     inlines = [AppearanceInline, SourceInline, FactCheckInline, EventInline]
     actions = [
         "assign_to_me",
+        "assign_to",
         "accept",
         "dismiss",
         "start_research",
@@ -430,11 +453,12 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, claim: Claim) -> str:
         note = schedule_note(claim)
-        if not note:
-            return status_badge(claim)
-        return format_html(
-            '{} <small class="schedule-note">{}</small>', status_badge(claim), note
+        scheduled = (
+            format_html(' <small class="schedule-note">{}</small>', note)
+            if note
+            else ""
         )
+        return format_html("{}{}{}", status_badge(claim), scheduled, page_link(claim))
 
     @admin.display(description=_("Age"), ordering="created_at")
     def age(self, claim: Claim) -> str:
@@ -464,6 +488,10 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
         if not rows:
             return _("None found.")
         return format_html("<ul class='similar'>{}</ul>", rows)
+
+    def view_on_site(self, claim: Claim) -> str | None:
+        # A draft has no public page yet: its preview stands in for it.
+        return page_url(claim)
 
     # --- Saving through the services
 
@@ -560,15 +588,23 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
             context["transition_buttons"] = [
                 {
                     "to": to,
-                    "label": TRANSITION_VERBS[to],
-                    "needs_note": (claim.status, to) in NOTE_REQUIRED,
+                    "label": button_label(claim, to),
+                    "confirms": needs_confirmation(claim, to),
                 }
                 for to in services.allowed_transitions(claim, request.user)
             ]
-            context["transition_url"] = reverse(
-                "admin:factcheck_claim_transition", args=[claim.pk]
+            context["whats_next"] = whats_next(
+                claim, request.user, is_author=is_author(claim, request.user)
             )
             context["can_take"] = claim.is_open and claim.assignee_id != request.user.pk
+            if claim.assignee_id:
+                context["assignee_name"] = person_name(claim.assignee)
+            if claim.is_open and self.has_triage_permission(request):
+                context["assign_form"] = AssignForm(
+                    initial={"assignee": claim.assignee_id},
+                    prefix="transition",
+                )
+            context["preview_url"] = preview_url(claim)
             context["schedule_note"] = schedule_note(claim)
             if claim.status == Status.APPROVED and self.has_publish_permission(request):
                 context["schedule_form"] = ScheduleForm(claim=claim)
@@ -579,14 +615,40 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     # --- Workflow buttons on the claim page
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        action_form = getattr(response, "context_data", {}).get("action_form")
+        if action_form is not None and not self.has_triage_permission(request):
+            del action_form.fields["assignee"]  # only editors assign to others
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if isinstance(response, MoveAfterSave):
+            # Committed: what the page carried is saved; now the move itself.
+            claim = self.get_object(request, object_id)
+            return make_move(self, request, claim, response.move)
+        return response
+
+    def response_change(self, request, obj):
+        move = pressed_move(request, obj)
+        if move is None:
+            return super().response_change(request, obj)
+        return MoveAfterSave(request.path, move)
+
     def get_urls(self):
         transition = self.admin_site.admin_view(self.transition_view)
         schedule = self.admin_site.admin_view(self.schedule_view)
+        preview = self.admin_site.admin_view(self.preview_view)
         return [
             path("<int:pk>/transition/", transition, name="factcheck_claim_transition"),
             path("<int:pk>/schedule/", schedule, name="factcheck_claim_schedule"),
+            path("<int:pk>/preview/", preview, name="factcheck_claim_preview"),
             *super().get_urls(),
         ]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return preview_view(self, request, pk)
 
     def transition_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _transition_view(self, request, pk)
@@ -638,13 +700,45 @@ class ClaimAdmin(RefusalsAsMessages, admin.ModelAdmin):
             ),
         )
 
+    @admin.action(description=_("Assign to the person chosen"), permissions=["triage"])
+    def assign_to(self, request, queryset):
+        form = AssignForm({"assignee": request.POST.get("assignee", "")})
+        if not form.is_valid():
+            self.message_user(
+                request, _("Choose someone from the list."), messages.ERROR
+            )
+            return
+        person = form.cleaned_data["assignee"]
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda claim: services.assign(claim, actor=request.user, assignee=person),
+            refused=_("Claim %(pk)d not assigned: %(why)s"),
+            done=lambda n: (
+                ngettext(
+                    "%(n)d claim assigned to %(name)s.",
+                    "%(n)d claims assigned to %(name)s.",
+                    n,
+                )
+                % {"n": n, "name": person_name(person) if person else _("nobody")}
+            ),
+        )
+
     @admin.action(description=_("Accept"), permissions=["triage"])
     def accept(self, request, queryset):
         self._apply(request, queryset, Status.ACCEPTED)
 
-    @admin.action(description=_("Dismiss (note required)"), permissions=["triage"])
+    @admin.action(description=_("Dismiss…"), permissions=["triage"])
     def dismiss(self, request, queryset):
-        self._apply(request, queryset, Status.DISMISSED)
+        # Like Django's "delete selected": a page of its own that asks for the note.
+        if (
+            request.POST.get("confirm") == "yes"
+            and request.POST.get("note", "").strip()
+        ):
+            self._apply(request, queryset, Status.DISMISSED)
+            return None
+        return confirm_dismissal(self, request, queryset)
 
     @admin.action(description=_("Start research"), permissions=["research"])
     def start_research(self, request, queryset):
@@ -702,12 +796,16 @@ def _correct_the_record(request, form, appearance_formsets) -> None:
 
 
 def _transition_view(model_admin: ClaimAdmin, request: HttpRequest, pk: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     claim = get_object_or_404(Claim, pk=pk)
     if not model_admin.has_view_or_change_permission(request, claim):
         raise PermissionDenied
-    to = request.POST.get("to", "")
+    to = request.POST.get("to") or request.GET.get("to", "")
+    if needs_confirmation(claim, to):
+        if to not in services.allowed_transitions(claim, request.user):
+            raise PermissionDenied
+        return confirm_move(model_admin, request, claim, to)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     back = reverse("admin:factcheck_claim_change", args=[pk])
     if to == "take":
         try:

@@ -31,6 +31,11 @@ class AdminMedia:
     css = {"all": ["factcheck/admin.css"]}
 
 
+def person_name(person) -> str:
+    """A colleague as the desk names them: full name, or login if none is set."""
+    return person.get_full_name() or person.get_username()
+
+
 def status_badge(claim: Claim) -> str:
     return format_html(
         '<span class="status-badge status-{}">{}</span>',
@@ -122,6 +127,38 @@ class RefusalsAsMessages:
         except services.WorkflowError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+class RefusalsKeepWhatWasTyped:
+    """A service's refusal on save gives the person their page back as they sent
+    it, every field as typed, with the reason on top.
+
+    The admin's transaction rolled back: nothing was saved. The page is built
+    again from the same POST with the refusal as the form's error, so it is
+    shown exactly as a form error is and nothing is saved the second time.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            if request.method != "POST":
+                raise
+            request.refused_save = exc.message
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "refused_save", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(refusal, code="refused")
+
+        return Refused
 
 
 def apply_to_each(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from factcheck import services
 from factcheck.admin.common import RefusalsAsMessages, VersionedForm, status_badge
 from factcheck.admin.forms import FactCheckForm
+from factcheck.admin.preview import factcheck_page_url
 from factcheck.models import Correction, CorrectionKind, FactCheck, Status
 
 # --- Published fact-checks and their corrections ------------------------------------
@@ -78,6 +79,11 @@ class FactCheckAdmin(RefusalsAsMessages, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("claim", "rating")
 
+    def view_on_site(self, factcheck: FactCheck) -> str | None:
+        # A draft's public address is a 404 until it is published: its preview
+        # stands in for it.
+        return factcheck_page_url(factcheck)
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
@@ -105,12 +111,6 @@ class FactCheckAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a draft starts with research on its claim
-
-    def view_on_site(self, fc: FactCheck) -> str | None:
-        # Only a published fact-check has a public page; a draft's would be a 404.
-        if fc.published_at is None or fc.claim.status != Status.PUBLISHED:
-            return None
-        return fc.get_absolute_url()
 
     def has_delete_permission(self, request, obj=None):
         return False  # published fact-checks are retracted, never deleted

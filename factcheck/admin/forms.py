@@ -1,13 +1,14 @@
 """The claim page's forms: the claim, its correction, the draft, the bulk
-action's note and the publication time."""
+action's note, whom to assign, a move's note and the publication time."""
 
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.admin.common import VersionedForm
-from factcheck.models import Claim, CorrectionKind, FactCheck
+from factcheck.admin.common import VersionedForm, person_name
+from factcheck.models import Claim, CorrectionKind, FactCheck, Status
+from factcheck.roles import assignable_people
 
 
 class ClaimForm(VersionedForm):
@@ -46,12 +47,52 @@ class ClaimCorrectionForm(ClaimForm):
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
+
+
+class AssignForm(forms.Form):
+    """Whom to give a claim to: anyone who may research (services.assign() is
+    the rule; this is the list to choose from)."""
+
+    assignee = PersonChoiceField(
+        label=_("Assign to"),
+        queryset=assignable_people(),
+        required=False,
+        empty_label=_("— nobody —"),
+    )
+
+
 class ActionForm(admin.helpers.ActionForm):
     note = forms.CharField(
         label=_("Note"),
         required=False,
-        help_text=_("Required to dismiss; kept in each claim's history."),
+        help_text=_("Kept in each claim's history."),
     )
+    assignee = AssignForm.base_fields["assignee"]
+
+
+class ConfirmForm(forms.Form):
+    """The note a move asks for on its page of its own (dismiss, send back,
+    retract), with the version the person saw."""
+
+    note = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_("Required; kept in the claim's history."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, to: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if to == Status.RETRACTED:
+            self.fields["note"].label = _("Public note")
+            self.fields["note"].help_text = _(
+                "Required. Readers see it at the fact-check's address and in the "
+                "corrections log, with the claim and the date; the verdict is "
+                "withdrawn."
+            )
 
 
 class FactCheckForm(VersionedForm):

@@ -4,12 +4,14 @@ page of anything else a person writes (reference data, API keys, deliveries)."""
 import json
 
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.models import Event
+from factcheck.admin.common import person_name
+from factcheck.models import Event, EventKind
 
 PREVIOUS_CHARS = 300
 
@@ -17,6 +19,8 @@ PREVIOUS_CHARS = 300
 def describe(event: Event) -> str:
     """What a write touched, which fields, and what they said before."""
     data = event.data or {}
+    if event.kind == EventKind.ASSIGN:
+        return assignment(data)
     thing = ""
     if event.subject_type_id is not None:
         model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
@@ -36,6 +40,26 @@ def describe(event: Event) -> str:
             Truncator(text).chars(PREVIOUS_CHARS),
         )
     return format_html("{}{}{}", thing, changed, before) or "—"
+
+
+def assignment(data: dict) -> str:
+    """“Assigned to Fatima (was Omar)”: the people named as they are now."""
+    ids = [pk for pk in (data.get("to"), data.get("from")) if pk is not None]
+    people = {p.pk: p for p in get_user_model().objects.filter(pk__in=ids)}
+
+    def name(pk) -> str:
+        if pk is None:
+            return ""
+        return person_name(people[pk]) if pk in people else "—"
+
+    to, before = name(data.get("to")), name(data.get("from"))
+    if not to:
+        text = _("Unassigned (was %(before)s)") % {"before": before}
+    elif before:
+        text = _("Assigned to %(to)s (was %(before)s)") % {"to": to, "before": before}
+    else:
+        text = _("Assigned to %(to)s") % {"to": to}
+    return format_html('<span class="assignment">{}</span>', text)
 
 
 class EventHistory:

@@ -4,7 +4,6 @@ from rest_framework.routers import DefaultRouter
 
 from factcheck.api import newsroom_views, public_views
 from factcheck.api.errors import not_found
-from factcheck.public.cache import cached_public
 
 router = DefaultRouter()
 router.register(
@@ -25,7 +24,7 @@ router.register(
 urlpatterns = [
     path(
         "v1/claimreview/",
-        cached_public(public_views.ClaimReviewFeedView.as_view()),
+        public_views.ClaimReviewFeedView.as_view(),
         name="claimreview-feed",
     ),
     # Before the router's factchecks/{slug}/, which would take "match" for a slug.

@@ -55,6 +55,7 @@ from factcheck.models.jobs import (
     new_webhook_secret,
     sources_needing_link_check,
 )
+from factcheck.models.pages import PublicPage
 from factcheck.models.reference import (
     Article,
     Claimant,
@@ -77,6 +78,7 @@ from factcheck.models.tokens import ApiToken, ApiTokenQuerySet
 from factcheck.models.workflow import (
     APPROVE,
     CORRECT,
+    NEXT_STEP,
     NOTE_REQUIRED,
     OPEN_STATUSES,
     PUBLISH,
@@ -86,6 +88,7 @@ from factcheck.models.workflow import (
     TRIAGE,
     Priority,
     Status,
+    next_step,
 )
 
 __all__ = [
@@ -95,6 +98,7 @@ __all__ = [
     "FINAL_HA",
     "HEARTBEAT",
     "INTAKE_TEXT_MAX_LENGTH",
+    "NEXT_STEP",
     "NOTE_REQUIRED",
     "OPEN_JOB_STATES",
     "OPEN_STATUSES",
@@ -137,6 +141,7 @@ __all__ = [
     "Proposal",
     "ProposalDecision",
     "ProposalState",
+    "PublicPage",
     "Rating",
     "RatingQuerySet",
     "ScorerKind",
@@ -156,6 +161,7 @@ __all__ = [
     "having_published_factchecks",
     "language_search_vector",
     "new_webhook_secret",
+    "next_step",
     "search_query",
     "sources_needing_link_check",
     "with_tag",

@@ -53,27 +53,30 @@ class FactCheckQuerySet(models.QuerySet):
         """Published fact-checks with everything their public page shows, fetched
         in a fixed number of queries however many sources, appearances, corrections,
         authors or tags each has."""
-        return (
-            self.published()
-            .select_related("claim__claimant", "rating", "approved_by")
-            .prefetch_related(
-                Prefetch(
-                    "claim__appearances",
-                    queryset=Appearance.objects.select_related("article__outlet"),
+        return self.published().with_page_parts()
+
+    def with_page_parts(self):
+        """What a fact-check's page shows, published or not yet: the services
+        render a page in the transaction that publishes it (factcheck/pages.py)."""
+        return self.select_related(
+            "claim__claimant", "rating", "approved_by"
+        ).prefetch_related(
+            Prefetch(
+                "claim__appearances",
+                queryset=Appearance.objects.select_related("article__outlet"),
+            ),
+            "claim__sources",
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.order_by("-created_at", "-pk"),
+            ),
+            Prefetch(
+                "authors",
+                queryset=get_user_model().objects.order_by(
+                    "first_name", "last_name", "pk"
                 ),
-                "claim__sources",
-                Prefetch(
-                    "corrections",
-                    queryset=Correction.objects.order_by("-created_at", "-pk"),
-                ),
-                Prefetch(
-                    "authors",
-                    queryset=get_user_model().objects.order_by(
-                        "first_name", "last_name", "pk"
-                    ),
-                ),
-                "claim__tags",
-            )
+            ),
+            "claim__tags",
         )
 
     def search(self, text: str):

@@ -49,6 +49,26 @@ NOTE_REQUIRED = {
     (Status.PUBLISHED, Status.RETRACTED),
 }
 
+# The step that moves a claim on from each open status: the edge of TRANSITIONS
+# the work is waiting for (the others dismiss, send back or retract). Whoever
+# holds that edge's permission acts next; the desk says so on every claim page.
+NEXT_STEP: dict[str, str] = {
+    Status.SUBMITTED: Status.ACCEPTED,
+    Status.ACCEPTED: Status.IN_RESEARCH,
+    Status.IN_RESEARCH: Status.IN_REVIEW,
+    Status.IN_REVIEW: Status.APPROVED,
+    Status.APPROVED: Status.PUBLISHED,
+}
+assert all(to in TRANSITIONS[status] for status, to in NEXT_STEP.items())
+
+
+def next_step(status: str) -> tuple[str, str] | None:
+    """The status a claim in `status` waits to move to, and the permission that
+    move needs; None when nothing waits (published, retracted, dismissed)."""
+    to = NEXT_STEP.get(status)
+    return None if to is None else (to, TRANSITIONS[status][to])
+
+
 # Claims an editor still has to act on; the queue shows these first.
 OPEN_STATUSES = (
     Status.SUBMITTED,

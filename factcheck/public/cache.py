@@ -85,11 +85,21 @@ def conditional(
     )
 
 
+def generation_of(request: HttpRequest) -> str:
+    """The generation a request is served under, read from the shared cache once
+    per request however many of its parts (the page, the list's total, the filter
+    choices, the API's data) are keyed by it."""
+    request = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    if not hasattr(request, "public_generation"):
+        request.public_generation = generation()
+    return request.public_generation
+
+
 def _key(request: HttpRequest) -> str:
     # The language is part of the key because unprefixed URLs (feeds) may render
     # in a language chosen by the view, not by the path.
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public:page:{generation()}:{get_language()}:{path}"
+    return f"public:page:{generation_of(request)}:{get_language()}:{path}"
 
 
 def _is_anonymous(request: HttpRequest) -> bool:

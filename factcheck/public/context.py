@@ -1,6 +1,5 @@
 """What every public template knows: the page's language and direction, the site."""
 
-from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -9,15 +8,7 @@ from django.urls import reverse, translate_url
 from django.utils.translation import get_language, override
 
 from factcheck.bidi import direction
-
-
-@dataclass(frozen=True)
-class LanguageLink:
-    code: str
-    name: str
-    url: str
-    is_current: bool
-
+from factcheck.pages import LanguageLink
 
 # OpenGraph names a locale, not a language.
 OPENGRAPH_LOCALES = {"ar": "ar_AR", "en": "en_GB"}
@@ -34,20 +25,6 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
             with override(code):
                 url = reverse("home")
         links.append(LanguageLink(code, name, url, code == current))
-    return links
-
-
-def home_links(current_url: str | None = None) -> list[LanguageLink]:
-    """The switcher of a page that exists in one language only (a fact-check, at
-    `current_url`) or nowhere (an error page): other languages lead home."""
-    current = get_language()
-    links = []
-    for code, name in settings.LANGUAGES:
-        if code == current and current_url:
-            links.append(LanguageLink(code, name, current_url, True))
-            continue
-        with override(code):
-            links.append(LanguageLink(code, name, reverse("home"), code == current))
     return links
 
 

@@ -26,7 +26,6 @@ from factcheck.models import (
     having_published_factchecks,
     with_tag,
 )
-from factcheck.pagecache import generation
 from factcheck.public.cache import PAGE_SECONDS
 
 # Raised whenever Offered changes (see offered()).
@@ -44,15 +43,16 @@ class Offered:
     tags: list[tuple[str, str]]
 
 
-def offered() -> Offered:
+def offered(generation: str) -> Offered:
     """Worked out once per generation of the public cache: every change that could
     alter it (a publication, a retraction, a re-tagged claim, a renamed claimant or
     tag, a rating edited) purges it. At newsroom scale finding who has something
-    published is most of the cost of a list or search page.
+    published is most of the cost of a list or search page. `generation` is the
+    request's (public/cache.py's generation_of).
     """
     # Offered's version is in the key: a deploy that changes Offered must not read
     # what the previous release cached.
-    return _offered(f"public:offered:{OFFERED_CACHE_VERSION}:{generation()}")
+    return _offered(f"public:offered:{OFFERED_CACHE_VERSION}:{generation}")
 
 
 # Each process also keeps the last one it read: the key names the generation, so
@@ -145,9 +145,9 @@ class FactCheckFilters(forms.Form):
         label=_("Published until"), required=False, widget=DateInput()
     )
 
-    def __init__(self, data, *, language: str):
+    def __init__(self, data, *, language: str, generation: str):
         super().__init__(data, label_suffix="")
-        choices = offered()
+        choices = offered(generation)
         arabic = language == Language.ARABIC
         ratings = [
             (escape(slug), escape(label_ar if arabic else label_en))

@@ -9,10 +9,9 @@ many fact-checks, sources, appearances or corrections there are; the tests pin t
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import Now
 from django.http import (
     Http404,
@@ -24,8 +23,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from factcheck.bidi import direction
-from factcheck.claimreview import claim_review_json
 from factcheck.models import (
     Claimant,
     Correction,
@@ -35,15 +32,13 @@ from factcheck.models import (
     Status,
     Tag,
 )
-from factcheck.pagecache import generation
-from factcheck.public.cache import PAGE_SECONDS, cached_public
-from factcheck.public.context import home_links
+from factcheck.pages import factcheck_page, home_links, page_parts, without_bodies
+from factcheck.public.cache import PAGE_SECONDS, cached_public, generation_of
 from factcheck.public.filters import FactCheckFilters
 
 LATEST = 10
 PER_PAGE = 20
 MAX_OFFSET = 2**31
-RELATED = 4
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -55,7 +50,7 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     asked = request.GET.copy()
     asked.pop("page", None)
     what = f"{request.path}?{asked.urlencode()}".encode()
-    key = f"public:count:{generation()}:{hashlib.sha256(what).hexdigest()}"
+    key = f"public:count:{generation_of(request)}:{hashlib.sha256(what).hexdigest()}"
     # Beside the pages: one entry per list and search, as many as there are.
     pages = caches["pages"]
     count = pages.get(key)
@@ -88,12 +83,6 @@ def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
     return Page(rows, number, paginator)
 
 
-def without_bodies(factchecks: QuerySet) -> QuerySet:
-    """Fact-checks as a list shows them: without the bodies and search vectors,
-    the largest columns, which no card displays."""
-    return factchecks.defer("body", "search", "headline_search", "claim__search")
-
-
 @require_safe
 @cached_public
 def home(request: HttpRequest) -> HttpResponse:
@@ -104,7 +93,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_public
 def factcheck_list(request: HttpRequest) -> HttpResponse:
-    filters = FactCheckFilters(request.GET or None, language=get_language())
+    filters = FactCheckFilters(
+        request.GET or None,
+        language=get_language(),
+        generation=generation_of(request),
+    )
     found = filters.filter(without_bodies(FactCheck.objects.published()))
     page = (search_results if filters.searching else paginate)(request, found)
     return render(
@@ -115,37 +108,24 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_public
 def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    factcheck = FactCheck.objects.for_page().filter(slug=slug).first()
+    """The page stored when the fact-check was published or last corrected
+    (factcheck/pages.py), with the related fact-checks as they now are."""
+    factcheck = (
+        FactCheck.objects.published()
+        .select_related("public_page")
+        .defer("body")
+        .filter(slug=slug)
+        .first()
+    )
     if factcheck is None:
         return retracted_or_404(request, slug)
     if factcheck.language != get_language():
         # One page per fact-check, under its own language, wherever a link came from.
         return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
-    claim = factcheck.claim
-    tags = list(claim.tags.all())
-    shared = Q(claim__tags__in=tags)
-    if claim.claimant_id:
-        shared |= Q(claim__claimant=claim.claimant_id)
-    related = without_bodies(
-        FactCheck.objects.published()
-        .exclude(pk=factcheck.pk)
-        .filter(pk__in=FactCheck.objects.filter(shared).values("pk"))
-    )[:RELATED]
-    url = factcheck.get_absolute_url()
     return render(
         request,
         "factcheck/factcheck_detail.html",
-        {
-            "factcheck": factcheck,
-            "claim": claim,
-            "tags": tags,
-            "related": related,
-            "canonical_url": settings.SITE_URL + url,
-            "claim_review": claim_review_json(factcheck),
-            "page_language": factcheck.language,
-            "page_direction": direction(factcheck.language),
-            "language_links": home_links(url),
-        },
+        factcheck_page(factcheck, page_parts(factcheck)),
     )
 
 
@@ -157,6 +137,7 @@ def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
     """
     retraction = (
         Correction.objects.public()
+        .select_related("factcheck__claim__claimant")
         .filter(
             kind=CorrectionKind.RETRACTION,
             factcheck__slug=slug,

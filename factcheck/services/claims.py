@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from factcheck import pages
 from factcheck.models import RESEARCH, TRIAGE, Claim, Claimant, EventKind, Status
 from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services.audit import record, snapshot
@@ -115,6 +116,7 @@ def update_claim(
         )
         if locked.status == Status.PUBLISHED:
             # Tags and claimant show on public pages.
+            pages.render_page(locked.factcheck.pk)
             transaction.on_commit(purge_public_pages)
     claim.refresh_from_db()
     return claim

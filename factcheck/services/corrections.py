@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from factcheck import pages
 from factcheck.models import (
     CORRECT,
     Appearance,
@@ -123,6 +124,7 @@ def correct(
         FactCheck.objects.filter(pk=current.pk).update(
             **changed, updated_at=timezone.now(), version=F("version") + 1
         )
+        pages.render_page(current.pk)
         event = record(
             claim,
             EventKind.CORRECTION,

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from factcheck import webhooks
+from factcheck import pages, webhooks
 from factcheck.fetching import FetchFailed, Refused, fetch, post
 from factcheck.models import (
     PUBLISH,
@@ -250,11 +250,18 @@ def _update_link_status(job: ArchiveJob, *, archive: SourceArchive | None) -> No
         status = LinkStatus.ARCHIVED
     else:
         status = LinkStatus.CHANGED
+    shown = False
     if status != source.link_status:
         changes.update(link_status=status, link_status_since=timezone.now())
-        if Claim.objects.filter(pk=source.claim_id, status=Status.PUBLISHED).exists():
-            transaction.on_commit(purge_public_pages)
+        shown = Claim.objects.filter(
+            pk=source.claim_id, status=Status.PUBLISHED
+        ).exists()
     Source.objects.filter(pk=source.pk).update(**changes)
+    if shown:
+        # The page says whether each source is archived and still online.
+        for factcheck in FactCheck.objects.filter(claim=source.claim_id):
+            pages.render_page(factcheck.pk)
+        transaction.on_commit(purge_public_pages)
 
 
 def _evidence(source: Source, *, excluding: SourceArchive | None):

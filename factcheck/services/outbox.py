@@ -40,7 +40,7 @@ def enqueue(task_name: str, model: type, pk: int) -> None:
     the row stays pending and the sweeper sends it once the broker is back.
     """
     try:
-        current_app.send_task(task_name, args=[pk], retry=True)
+        current_app.signature(task_name, args=[pk]).apply_async(retry=True)
     except Exception:  # whatever the transport raises: the outbox row is the record
         logger.warning("%s %s not enqueued; the sweeper will retry", task_name, pk)
         return

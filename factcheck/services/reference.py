@@ -2,8 +2,10 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 
-from factcheck.models import EventKind
+from factcheck import pages
+from factcheck.models import Article, Claimant, EventKind, FactCheck, Outlet, Tag
 from factcheck.pagecache import purge as purge_public_pages
 from factcheck.services.audit import editable_fields, record, snapshot
 
@@ -23,6 +25,7 @@ def save_reference(instance, *, actor: AbstractBaseUser) -> None:
             else None
         )
         instance.save()
+        pages.forget_pages(showing(instance))
         if stored is None:
             record(None, EventKind.CREATE, actor, subject=instance)
         else:
@@ -51,5 +54,21 @@ def delete_reference(instance, *, actor: AbstractBaseUser) -> None:
             subject=instance,
             data={"previous": snapshot(instance, editable_fields(instance))},
         )
+        pages.forget_pages(showing(instance))
         instance.delete()
         transaction.on_commit(purge_public_pages)
+
+
+def showing(instance) -> QuerySet[FactCheck]:
+    """The fact-checks whose stored pages show this claimant, tag, outlet or
+    article; every one for a rating, whose scale every ClaimReview states."""
+    paths = {
+        Claimant: "claim__claimant",
+        Tag: "claim__tags",
+        Outlet: "claim__appearances__article__outlet",
+        Article: "claim__appearances__article",
+    }
+    path = paths.get(type(instance))
+    if path is None:
+        return FactCheck.objects.all()
+    return FactCheck.objects.filter(**{path: instance.pk})

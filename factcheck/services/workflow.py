@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from factcheck import pages
 from factcheck.models import (
     NOTE_REQUIRED,
     TRANSITIONS,
@@ -90,6 +91,10 @@ def transition(
             to_status=to,
         )
         transaction.on_commit(lambda: _after_transition(event.pk))
+        if to == Status.PUBLISHED:
+            pages.render_page(locked.factcheck.pk)
+        elif to == Status.RETRACTED:
+            pages.forget_pages(FactCheck.objects.filter(claim=locked))
         if to in (Status.PUBLISHED, Status.RETRACTED):
             # Readers see the change on their next request, on every page it shows on.
             transaction.on_commit(purge_public_pages)

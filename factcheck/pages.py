@@ -1,0 +1,229 @@
+"""A fact-check's public page, built in one place.
+
+The parts that change only when the fact-check does (head, article, ClaimReview,
+related ids) are rendered by `rendered()`. The services call `render_page()` in
+the transaction that publishes, corrects or re-archives a fact-check and
+`forget_pages()` when an edit to a claimant, tag, outlet, article or rating
+changes what many pages show (see factcheck/models/pages.py). The public site
+serves `page_parts()` (the stored row) through `factcheck_page()`, and the desk's
+preview renders a draft's parts without storing them, through the same function
+and template, so a draft looks exactly as readers will see it. Neither the
+services nor the public site nor the admin imports another for this: all import
+this module.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, override
+
+from factcheck.bidi import direction
+from factcheck.claimreview import SCRIPT_UNSAFE, claim_review
+from factcheck.models import FactCheck, PublicPage, Rating
+
+RELATED = 4
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """What a page's template fills in: escaped already, by the templates."""
+
+    head: SafeString
+    article: SafeString
+    claim_review: str
+    related: list[int]
+
+    @classmethod
+    def of(cls, page: PublicPage) -> "PageParts":
+        return cls(
+            head=mark_safe(page.head),  # noqa: S308 - rendered by a template
+            article=mark_safe(page.article),  # noqa: S308 - rendered by a template
+            claim_review=page.claim_review,
+            related=list(page.related),
+        )
+
+
+def related_ids(factcheck: FactCheck, tags: list) -> list[int]:
+    """Published fact-checks sharing a topic or the claimant, newest first."""
+    shared = Q(claim__tags__in=tags)
+    if factcheck.claim.claimant_id:
+        shared |= Q(claim__claimant=factcheck.claim.claimant_id)
+    return list(
+        FactCheck.objects.published()
+        .exclude(pk=factcheck.pk)
+        .filter(pk__in=FactCheck.objects.filter(shared).values("pk"))
+        .values_list("pk", flat=True)[:RELATED]
+    )
+
+
+def rendered(
+    factcheck: FactCheck, *, scale_bounds: tuple[int | None, int | None] | None = None
+) -> PageParts:
+    """The parts of a fact-check's page, from a fact-check of `with_page_parts()`.
+
+    In the fact-check's language whoever publishes it: the page exists in that
+    language only.
+    """
+    claim = factcheck.claim
+    tags = list(claim.tags.all())
+    # A draft without a rating (only the desk's preview shows one) has no verdict
+    # to mark up yet.
+    compact = ""
+    if factcheck.rating_id:
+        review = claim_review(factcheck, scale_bounds=scale_bounds)
+        compact = json.dumps(review, ensure_ascii=False, separators=(",", ":"))
+    context = {
+        "factcheck": factcheck,
+        "claim": claim,
+        "tags": tags,
+        "claim_review": mark_safe(compact.translate(SCRIPT_UNSAFE)),  # noqa: S308
+        "page_language": factcheck.language,
+        "site_url": settings.SITE_URL,
+    }
+    with override(factcheck.language):
+        head = render_to_string("factcheck/_factcheck_head.html", context)
+        article = render_to_string("factcheck/_factcheck_article.html", context)
+    return PageParts(
+        head=mark_safe(head),  # noqa: S308 - rendered by a template
+        article=mark_safe(article),  # noqa: S308 - rendered by a template
+        claim_review=compact,
+        related=related_ids(factcheck, tags),
+    )
+
+
+def page_parts(factcheck: FactCheck) -> PageParts:
+    """A published fact-check's parts: its stored row when that row is of this
+    version (the fact-check came with `select_related("public_page")`), else
+    rendered now from the database, in seven more queries, and not stored: only
+    the services write pages, in the transaction of the change, so a slow reader
+    can never store what a correction has just replaced."""
+    page = getattr(factcheck, "public_page", None)
+    if page is not None and page.version == factcheck.version:
+        return PageParts.of(page)
+    return rendered(_with_parts(FactCheck.objects.filter(pk=factcheck.pk)).get())
+
+
+def _with_parts(factchecks: QuerySet) -> QuerySet:
+    return factchecks.with_page_parts().defer("search", "headline_search")
+
+
+def render_page(factcheck_id: int) -> None:
+    """Store the page of a fact-check as it now is (call it in the transaction
+    that changed it, after the change)."""
+    _store(_with_parts(FactCheck.objects.filter(pk=factcheck_id)))
+
+
+def _store(factchecks: QuerySet) -> int:
+    bounds = Rating.objects.scale_bounds()
+    pages = []
+    for factcheck in factchecks:
+        parts = rendered(factcheck, scale_bounds=bounds)
+        pages.append(
+            PublicPage(
+                factcheck=factcheck,
+                version=factcheck.version,
+                head=str(parts.head),
+                article=str(parts.article),
+                claim_review=parts.claim_review,
+                related=parts.related,
+                rendered_at=timezone.now(),
+            )
+        )
+    PublicPage.objects.bulk_create(
+        pages,
+        update_conflicts=True,
+        unique_fields=["factcheck"],
+        update_fields=[
+            "version",
+            "head",
+            "article",
+            "claim_review",
+            "related",
+            "rendered_at",
+        ],
+    )
+    return len(pages)
+
+
+def forget_pages(factchecks: QuerySet | None = None) -> int:
+    """Drop stored pages an edit has made stale (all of them without `factchecks`);
+    their readers get them rendered from the database until they are stored again."""
+    pages = PublicPage.objects.all()
+    if factchecks is not None:
+        pages = pages.filter(factcheck__in=factchecks.values("pk"))
+    return pages.delete()[0]
+
+
+def render_missing_pages(*, batch: int = 200, limit: int | None = None) -> int:
+    """Store the page of every published fact-check that has none of its version
+    (pages older than this table, pages a reference edit dropped). Returns how
+    many were rendered."""
+    done = 0
+    while limit is None or done < limit:
+        missing = list(
+            FactCheck.objects.published()
+            .exclude(public_page__version=F("version"))
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not missing:
+            return done
+        with transaction.atomic():
+            done += _store(_with_parts(FactCheck.objects.filter(pk__in=missing)))
+    return done
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    is_current: bool
+
+
+def home_links(current_url: str | None = None) -> list[LanguageLink]:
+    """The switcher of a page that exists in one language only (a fact-check, at
+    `current_url`) or nowhere (an error page): other languages lead home."""
+    current = get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code == current and current_url:
+            links.append(LanguageLink(code, name, current_url, True))
+            continue
+        with override(code):
+            links.append(LanguageLink(code, name, reverse("home"), code == current))
+    return links
+
+
+def without_bodies(factchecks: QuerySet) -> QuerySet:
+    """Fact-checks as a list shows them: without the bodies and search vectors,
+    the largest columns, which no card displays."""
+    return factchecks.defer("body", "search", "headline_search", "claim__search")
+
+
+def factcheck_page(factcheck: FactCheck, parts: PageParts) -> dict:
+    """The context of factcheck/factcheck_detail.html: a published fact-check with
+    its stored parts on the public site, or a draft with parts rendered for the
+    desk's preview, which must look exactly as readers will see it. The related
+    cards are read as they are now, so one retracted since drops out."""
+    related = (
+        without_bodies(FactCheck.objects.published()).filter(pk__in=parts.related)
+        if parts.related
+        else []
+    )
+    url = factcheck.get_absolute_url()
+    return {
+        "factcheck": factcheck,
+        "page": parts,
+        "related": related,
+        "canonical_url": settings.SITE_URL + url,
+        "page_language": factcheck.language,
+        "page_direction": direction(factcheck.language),
+        "language_links": home_links(url),
+    }

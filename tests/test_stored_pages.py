@@ -1,0 +1,114 @@
+"""A fact-check's page is stored by the write that changes it (factcheck/pages.py),
+and the writes that store it run a fixed number of queries."""
+
+import pytest
+from django.core.management import call_command
+
+from factcheck import services
+from factcheck.models import (
+    Claimant,
+    CorrectionKind,
+    FactCheck,
+    PublicPage,
+    SourceKind,
+    Stance,
+    Status,
+)
+from factcheck.pages import render_missing_pages, render_page
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(factcheck: FactCheck) -> PublicPage | None:
+    return PublicPage.objects.filter(factcheck=factcheck).first()
+
+
+def test_it_stores_the_page_in_the_transaction_that_publishes_it(
+    editor, django_assert_num_queries
+):
+    claim = factories.claim_at(Status.APPROVED, language="en")
+    FactCheck.objects.filter(claim=claim).update(headline="Published just now")
+    with django_assert_num_queries(PUBLISH_QUERIES):
+        services.transition(claim, to=Status.PUBLISHED, actor=editor)
+    factcheck = FactCheck.objects.get(claim=claim)
+    page = stored(factcheck)
+    assert page.version == factcheck.version
+    assert "Published just now" in page.article
+    assert '"@type":"ClaimReview"' in page.claim_review
+
+
+def test_it_stores_the_page_again_with_the_correction(
+    editor, django_assert_num_queries
+):
+    factcheck = factories.public_factcheck()
+    render_page(factcheck.pk)
+    with django_assert_num_queries(CORRECT_QUERIES):
+        services.correct(
+            factcheck,
+            actor=editor,
+            kind=CorrectionKind.CLARIFICATION,
+            note="The second paragraph now names the treaty.",
+            summary="A clearer summary of what we found.",
+        )
+    page = stored(factcheck)
+    assert page.version == FactCheck.objects.get(pk=factcheck.pk).version
+    assert "The second paragraph now names the treaty." in page.article
+    assert "A clearer summary of what we found." in page.article
+
+
+def test_it_drops_the_page_of_a_retracted_fact_check(editor):
+    factcheck = factories.public_factcheck()
+    render_page(factcheck.pk)
+    services.transition(
+        factcheck.claim, to=Status.RETRACTED, actor=editor, note="It was wrong."
+    )
+    assert stored(factcheck) is None
+
+
+def test_it_adds_a_source_in_a_fixed_number_of_queries(
+    fact_checker, django_assert_num_queries
+):
+    claim = factories.claim_at(Status.IN_RESEARCH, language="en")
+    with django_assert_num_queries(ADD_SOURCE_QUERIES):
+        services.add_source(
+            claim,
+            actor=fact_checker,
+            url="https://evidence.example/report",
+            title="The ministry's report",
+            kind=SourceKind.PRIMARY,
+            stance=Stance.REFUTES,
+        )
+
+
+def test_it_drops_the_pages_a_renamed_claimant_shows_on_and_stores_them_again(
+    editor,
+):
+    factcheck = factories.public_factcheck()
+    elsewhere = factories.public_factcheck()
+    render_page(factcheck.pk)
+    render_page(elsewhere.pk)
+    claimant = Claimant.objects.get(pk=factcheck.claim.claimant_id)
+    claimant.name = "A new name for the minister"
+    services.save_reference(claimant, actor=editor)
+    assert stored(factcheck) is None
+    assert stored(elsewhere) is not None
+
+    assert render_missing_pages() == 1
+    assert "A new name for the minister" in stored(factcheck).article
+
+
+def test_the_command_stores_every_published_page_missing(capsys):
+    published = [factories.public_factcheck() for _ in range(3)]
+    draft = factories.factcheck_at(Status.APPROVED)
+    call_command("render_public_pages")
+    assert "Rendered 3 fact-check pages." in capsys.readouterr().out
+    assert all(stored(factcheck) for factcheck in published)
+    assert stored(draft) is None
+
+
+# The workflow's own queries, then the page: the fact-check with its parts (seven),
+# the rating scale's bounds, the related fact-checks, and one upsert.
+PUBLISH_QUERIES = 22
+CORRECT_QUERIES = 21
+ADD_SOURCE_QUERIES = 11
