@@ -365,6 +365,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/min"),
         "user": os.environ.get("API_USER_RATE", "600/min"),
+        # Public "has this been checked?", per client address.
+        "match": os.environ.get("API_MATCH_RATE", "30/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "factcheck.api.pagination.Pages",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

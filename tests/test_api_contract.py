@@ -44,11 +44,14 @@ from factcheck.models import (
     Article,
     Claim,
     FactCheck,
+    IntakeArticle,
     Language,
+    Proposal,
     Rating,
     Source,
     Status,
 )
+from factcheck.services import intake
 from newsroom.wsgi import application
 from tests import factories
 
@@ -122,13 +125,24 @@ def unthrottled(settings):
     # Throttling is tested on its own; here it would only hide the other answers.
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "1000000/min", "user": "1000000/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "1000000/min",
+            "user": "1000000/min",
+            "match": "1000000/min",
+        },
     }
     cache.clear()
 
 
 @pytest.fixture
-def newsroom(db, unthrottled, editor, fact_checker, administrator):
+def small_embedder(settings):
+    # Matching and intake run on every generated request; the real embedder is
+    # tested in test_api_match.py.
+    settings.INTAKE_EMBEDDER = "tests.intake_embedder.TrigramEmbedder"
+
+
+@pytest.fixture
+def newsroom(db, unthrottled, small_embedder, editor, fact_checker, administrator):
     """A small newsroom for the generated requests to meet: a claim at every step
     of the workflow, and a published fact-check with every optional part present
     or missing (a claimant with a `sameAs`, an article with no date, a correction,
@@ -153,6 +167,13 @@ def newsroom(db, unthrottled, editor, fact_checker, administrator):
         claim = factories.claim_at(status, author=fact_checker)
         factories.source(claim, url=f'https://example.org/{claim.pk}?q="{status}"')
     factories.claim(text="Turkey is not a party", language=Language.ENGLISH)
+    # An article taken in and processed, so its proposals can be read and decided.
+    article = intake.submit_article(
+        actor=fact_checker,
+        text="وقال بيسكوف إن تركيا ليست طرفا في نظام روما الأساسي.\n"
+        "وأضاف أن 123 دولة وقعت على النظام منذ عام 2002.",
+    )
+    intake.run_intake_job(article.pk, lease="contract")
     return {
         "editor": bearer(services.issue_token(editor, actor=administrator, name="c")),
         "fact_checker": bearer(
@@ -182,13 +203,20 @@ def existing_rows() -> dict[tuple[str, str], list]:
             published.values_list("claim__claimant__slug", flat=True)
         ),
         ("ratings", "value"): sorted(Rating.objects.values_list("value", flat=True)),
+        ("intake/articles", "id"): sorted(
+            IntakeArticle.objects.values_list("pk", flat=True)
+        ),
+        ("intake/proposals", "id"): sorted(
+            Proposal.objects.values_list("pk", flat=True)
+        ),
     }
 
 
 def aim_at_the_newsroom(case, rows: dict) -> None:
     """Point a generated id or slug at a row that exists; a negative case's
     (a string where a number goes, a negative number) is left to miss."""
-    collection = case.operation.path.split("/")[3]
+    parts = case.operation.path.split("/")
+    collection = "/".join(parts[3:5]) if parts[3] == "intake" else parts[3]
     for name, value in (case.path_parameters or {}).items():
         existing = rows.get((collection, name))
         if not existing or isinstance(value, bool):

@@ -3,7 +3,7 @@ through factcheck.services, like the admin's.
 """
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.http import quote_etag
 from django_filters import rest_framework as filters
@@ -12,12 +12,24 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from factcheck import services
 from factcheck.api import serializers
 from factcheck.api.errors import PreconditionFailed, PreconditionRequired
 from factcheck.api.filters import ClaimFilter
-from factcheck.models import Appearance, Article, Claim, FactCheck, Source
+from factcheck.api.permissions import IntakeRole
+from factcheck.models import (
+    Appearance,
+    Article,
+    Claim,
+    FactCheck,
+    IntakeArticle,
+    Proposal,
+    ProposalState,
+    Source,
+)
+from factcheck.services import intake
 
 
 def expected_version(request, current: int) -> int:
@@ -41,6 +53,14 @@ def with_version_etag(response: Response, version: int) -> Response:
     return response
 
 
+def claims_as_shown():
+    """Claims with what ClaimSerializer shows, for every view that answers one."""
+    appearances = Prefetch(
+        "appearances", queryset=Appearance.objects.select_related("article")
+    )
+    return Claim.objects.queue().prefetch_related("tags", appearances)
+
+
 class ClaimViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -56,10 +76,7 @@ class ClaimViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        appearances = Prefetch(
-            "appearances", queryset=Appearance.objects.select_related("article")
-        )
-        return Claim.objects.queue().prefetch_related("tags", appearances)
+        return claims_as_shown()
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -301,3 +318,101 @@ class ArticleViewSet(
         return Response(
             self.get_serializer(article).data, status=status.HTTP_201_CREATED
         )
+
+
+class IntakeArticleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Articles taken in for intake: submitted here, processed in the background."""
+
+    permission_classes = [IntakeRole]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.IntakeSubmitSerializer
+        return serializers.IntakeArticleSerializer
+
+    def get_queryset(self):
+        return IntakeArticle.objects.defer("text").annotate(
+            proposal_count=Count("proposals"),
+            open_count=Count(
+                "proposals", filter=Q(proposals__state=ProposalState.OPEN)
+            ),
+        )
+
+    @extend_schema(
+        request=serializers.IntakeSubmitSerializer,
+        responses={202: serializers.IntakeArticleSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        """Take an article in by its link or its text; 202 while it is processed
+        (a link already taken in answers with that article)."""
+        serializer = serializers.IntakeSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        article = intake.submit_article(actor=request.user, **serializer.validated_data)
+        article = self.get_queryset().get(pk=article.pk)
+        location = reverse("intake-article-detail", args=[article.pk], request=request)
+        return Response(
+            serializers.IntakeArticleSerializer(article).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )
+
+    @extend_schema(responses={200: serializers.ProposalSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def proposals(self, request, pk=None):
+        """The article's sentences, the most check-worthy first (empty until done)."""
+        article = self.get_object()
+        ranked = Proposal.objects.filter(article=article).ranked()
+        return Response(serializers.ProposalSerializer(ranked, many=True).data)
+
+
+class ProposalViewSet(viewsets.GenericViewSet):
+    """One proposed sentence: made a claim, or dismissed with a reason."""
+
+    queryset = Proposal.objects.ranked()
+    permission_classes = [IntakeRole]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_serializer_class(self):
+        # What each action reads (OPTIONS describes it too).
+        if self.action == "claim":
+            return serializers.MakeClaimSerializer
+        if self.action == "dismiss":
+            return serializers.DismissSerializer
+        return serializers.ProposalSerializer
+
+    @extend_schema(
+        request=serializers.MakeClaimSerializer,
+        responses={201: serializers.ClaimSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        """Make it a claim in the queue, with its appearance in the article."""
+        proposal = self.get_object()
+        serializer = serializers.MakeClaimSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = intake.make_claim(
+            proposal, actor=request.user, **serializer.validated_data
+        )
+        claim = claims_as_shown().get(pk=claim.pk)
+        location = reverse("claim-detail", args=[claim.pk], request=request)
+        data = serializers.ClaimSerializer(
+            claim, context=self.get_serializer_context()
+        ).data
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+    @extend_schema(
+        request=serializers.DismissSerializer,
+        responses={200: serializers.ProposalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        """Not check-worthy, and why."""
+        proposal = self.get_object()
+        serializer = serializers.DismissSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        intake.dismiss(proposal, actor=request.user, **serializer.validated_data)
+        proposal = self.get_queryset().get(pk=proposal.pk)
+        return Response(serializers.ProposalSerializer(proposal).data)

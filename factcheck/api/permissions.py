@@ -25,6 +25,19 @@ class NewsroomRole(permissions.BasePermission):
         return True
 
 
+class IntakeRole(NewsroomRole):
+    """The desk's gate, then intake's own permission (fact-checkers and editors);
+    deciding on a proposal is checked again by the service."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not request.user.has_perm("factcheck.view_intakearticle"):
+            self.message = _("Your role does not include claim intake.")
+            return False
+        return True
+
+
 class Public(permissions.BasePermission):
     """Opt-in for the public endpoints: anyone may call them.
 

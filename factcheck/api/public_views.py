@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from factcheck.api import serializers
 from factcheck.api.filters import FactCheckFilter, RankedOrdering
 from factcheck.api.permissions import Public
+from factcheck.api.throttling import MatchRate
 from factcheck.claimreview import claim_review
 from factcheck.models import (
     Claimant,
@@ -30,6 +31,7 @@ from factcheck.models import (
     having_published_factchecks,
 )
 from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of, generation_of
+from factcheck.services import intake
 
 
 class PublicResponseMixin:
@@ -251,3 +253,34 @@ def live_claim_review(pk: int) -> str:
     """The ClaimReview of a fact-check whose page is not stored (yet)."""
     factcheck = FactCheck.objects.for_page().get(pk=pk)
     return json.dumps(claim_review(factcheck), ensure_ascii=False)
+
+
+class FactCheckMatchView(PublicResponseMixin, APIView):
+    """Has this been checked? The published fact-checks of claims that say what
+    `text` says, in Arabic or English whichever the text is, closest first.
+
+    The answers for one text change only when something is published, corrected
+    or retracted, so they are kept for the generation of the public cache like
+    every public response; each distinct text costs one embedding.
+    """
+
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [MatchRate]
+
+    @extend_schema(
+        parameters=[serializers.MatchQuerySerializer],
+        responses={200: serializers.FactCheckMatchesSerializer},
+    )
+    def get(self, request):
+        return self.build_once_per_generation(self.matches, request)
+
+    def matches(self, request):
+        query = serializers.MatchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = intake.published_factchecks_like(
+            query.validated_data["text"], limit=query.validated_data["limit"]
+        )
+        results = [{"factcheck": fc, "score": round(score, 3)} for fc, score in found]
+        return Response(
+            serializers.FactCheckMatchesSerializer({"results": results}).data
+        )

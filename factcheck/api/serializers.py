@@ -10,22 +10,33 @@ from rest_framework import serializers
 
 from factcheck import services
 from factcheck.claimreview import claim_review
+from factcheck.intake.rules import REASON_LABELS
 from factcheck.models import (
+    INTAKE_TEXT_MAX_LENGTH,
     Appearance,
     Article,
     Claim,
     Claimant,
     Correction,
     CorrectionKind,
+    DismissReason,
     FactCheck,
+    IntakeArticle,
+    Language,
     Outlet,
+    Proposal,
     Rating,
     Source,
     Status,
     Tag,
     byline,
 )
-from factcheck.models.search import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH
+from factcheck.models.search import (
+    BODY_MAX_LENGTH,
+    CLAIM_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+)
+from factcheck.services.intake import MATCH_TEXT_MAX_LENGTH, STRONG_MATCH
 
 # --- Public ------------------------------------------------------------------------
 
@@ -177,6 +188,54 @@ class PublicFactCheckSerializer(serializers.ModelSerializer):
 
     def get_claim_review(self, fc: FactCheck) -> dict:
         return claim_review(fc, scale_bounds=self.context.get("scale_bounds"))
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """A whole number in the query string, where an empty `?limit=` is a mistake
+    to report, not (as DRF reads HTML forms) a parameter left out."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
+class MatchQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=MATCH_TEXT_MAX_LENGTH,
+        help_text=f"The claim to look for, in Arabic or English (up to "
+        f"{MATCH_TEXT_MAX_LENGTH:,} characters).",
+    )
+    limit = QueryIntegerField(
+        min_value=1, max_value=20, default=5, help_text="How many to return."
+    )
+
+
+class FactCheckMatchSerializer(serializers.Serializer):
+    score = serializers.FloatField(help_text="Similarity, 0 to 1; higher is closer.")
+    slug = serializers.CharField(source="factcheck.slug")
+    url = serializers.SerializerMethodField()
+    language = serializers.CharField(source="factcheck.language")
+    headline = serializers.CharField(source="factcheck.headline")
+    claim = serializers.CharField(source="factcheck.claim.text")
+    rating = serializers.SerializerMethodField()
+
+    def get_url(self, match: dict) -> str:
+        return settings.SITE_URL + match["factcheck"].get_absolute_url()
+
+    @extend_schema_field(VerdictSerializer)
+    def get_rating(self, match: dict) -> dict:
+        fc = match["factcheck"]
+        return VerdictSerializer(
+            {
+                "value": fc.rating.value,
+                "label": fc.rating.label(fc.language),
+                "slug": fc.rating.slug,
+                "colour": fc.rating.colour,
+            }
+        ).data
+
+
+class FactCheckMatchesSerializer(serializers.Serializer):
+    results = FactCheckMatchSerializer(many=True)
 
 
 # --- Newsroom ----------------------------------------------------------------------
@@ -397,4 +456,153 @@ class TransitionSerializer(serializers.Serializer):
 class AssignmentSerializer(serializers.Serializer):
     assignee = UsernameField(
         queryset=get_user_model().objects.filter(is_active=True), allow_null=True
+    )
+
+
+# --- Intake ------------------------------------------------------------------------
+
+
+class TextOnlyField(serializers.CharField):
+    """Text, and only text: a number or a list where text goes is refused,
+    not turned into its digits."""
+
+    default_error_messages = {"not_text": _("Not a valid string.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class IntakeSubmitSerializer(serializers.Serializer):
+    url = TextOnlyField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="The article's link; the desk fetches it. Give this or `text`.",
+    )
+    text = TextOnlyField(
+        required=False,
+        allow_blank=True,
+        max_length=INTAKE_TEXT_MAX_LENGTH,
+        help_text=f"The article's text, pasted (up to {INTAKE_TEXT_MAX_LENGTH:,} "
+        "characters). Give this or `url`.",
+    )
+    title = TextOnlyField(required=False, allow_blank=True, max_length=500)
+
+
+class IntakeProgressSerializer(serializers.Serializer):
+    proposals = serializers.IntegerField()
+    open = serializers.IntegerField()
+    decided = serializers.IntegerField()
+
+
+class IntakeArticleSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        source="state",
+        help_text="pending or running (processing in the background), done, failed.",
+    )
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntakeArticle
+        fields = [
+            "id",
+            "status",
+            "source",
+            "url",
+            "canonical_url",
+            "title",
+            "author",
+            "published_on",
+            "language",
+            "created_at",
+            "finished_at",
+            "error",
+            "scorer_versions",
+            "progress",
+        ]
+
+    @extend_schema_field(IntakeProgressSerializer)
+    def get_progress(self, article: IntakeArticle) -> dict:
+        return {
+            "proposals": article.proposal_count,
+            "open": article.open_count,
+            "decided": article.proposal_count - article.open_count,
+        }
+
+
+class ProposalMatchSerializer(serializers.Serializer):
+    claim = serializers.IntegerField()
+    factcheck = serializers.IntegerField(allow_null=True)
+    language = serializers.CharField()
+    score = serializers.FloatField()
+    strong = serializers.SerializerMethodField()
+
+    def get_strong(self, match: dict) -> bool:
+        return match.get("score", 0) >= STRONG_MATCH
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    reasons = serializers.SerializerMethodField()
+    matches = ProposalMatchSerializer(many=True)
+    already_checked = serializers.SerializerMethodField(
+        help_text="A match is close enough to be the same claim."
+    )
+    model = serializers.CharField(source="scorer.version")
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "article",
+            "position",
+            "text",
+            "language",
+            "score",
+            "reasons",
+            "speaker",
+            "claimant",
+            "matches",
+            "already_checked",
+            "model",
+            "state",
+            "claim",
+        ]
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, proposal: Proposal) -> list[dict]:
+        return [
+            {"code": code, "label": str(REASON_LABELS.get(code, code))}
+            for code in proposal.reasons
+        ]
+
+    def get_already_checked(self, proposal: Proposal) -> bool:
+        return any(m.get("score", 0) >= STRONG_MATCH for m in proposal.matches)
+
+
+class MakeClaimSerializer(serializers.Serializer):
+    text = TextOnlyField(
+        required=False,
+        max_length=CLAIM_MAX_LENGTH,
+        help_text="The claim as the desk words it; the sentence when left out.",
+    )
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    claimant = serializers.PrimaryKeyRelatedField(
+        queryset=Claimant.objects.all(), allow_null=True, required=False
+    )
+
+
+class DismissSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DismissReason.choices)
+    already_checked = serializers.PrimaryKeyRelatedField(
+        queryset=Claim.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The earlier claim, when the reason is `already_checked`.",
     )

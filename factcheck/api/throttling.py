@@ -22,3 +22,10 @@ class AnonymousRate(_RatesFromSettings, throttling.AnonRateThrottle):
 
 class KeyRate(_RatesFromSettings, throttling.UserRateThrottle):
     pass
+
+
+class MatchRate(_RatesFromSettings, throttling.AnonRateThrottle):
+    """ "Has this been checked?" embeds the reader's text and compares it with
+    every published fact-check: a budget of its own, smaller than reading's."""
+
+    scope = "match"

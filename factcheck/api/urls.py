@@ -14,12 +14,24 @@ router.register("claimants", public_views.ClaimantViewSet, basename="claimant")
 router.register("claims", newsroom_views.ClaimViewSet, basename="claim")
 router.register("sources", newsroom_views.SourceViewSet, basename="source")
 router.register("articles", newsroom_views.ArticleViewSet, basename="article")
+router.register(
+    "intake/articles", newsroom_views.IntakeArticleViewSet, basename="intake-article"
+)
+router.register(
+    "intake/proposals", newsroom_views.ProposalViewSet, basename="intake-proposal"
+)
 
 urlpatterns = [
     path(
         "v1/claimreview/",
         public_views.ClaimReviewFeedView.as_view(),
         name="claimreview-feed",
+    ),
+    # Before the router's factchecks/{slug}/, which would take "match" for a slug.
+    path(
+        "v1/factchecks/match/",
+        public_views.FactCheckMatchView.as_view(),
+        name="factcheck-match",
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -380,14 +380,40 @@ def similar_claims(claim: Claim, *, limit: int = 5) -> list[tuple[Claim, float]]
         .select_related("claimant")
         .order_by("-created_at", "-pk")[:SIMILAR_CANDIDATES]
     )
-    if not others:
+    found = closest(claim.text, [c.text for c in others], limit=limit)
+    return [(others[i], score) for i, score in found]
+
+
+# The longest text "has this been checked?" takes, in characters: a claim is a
+# sentence or two; a whole article belongs in intake, which proposes its
+# sentences one by one.
+MATCH_TEXT_MAX_LENGTH = 1000
+
+
+def published_factchecks_like(
+    text: str, *, limit: int = 5
+) -> list[tuple[FactCheck, float]]:
+    """Published fact-checks whose claim says what `text` says, in either
+    language, the closest first, with their similarity: the public "has this
+    been checked?". Only published() is searched, so nothing unpublished can
+    be found, however close its text."""
+    published = list(FactCheck.objects.published().order_by("-published_at", "-pk"))
+    found = closest(text, [fc.claim.text for fc in published], limit=limit)
+    return [(published[i], score) for i, score in found]
+
+
+def closest(
+    text: str, candidates: Sequence[str], *, limit: int
+) -> list[tuple[int, float]]:
+    """The candidates that say what `text` says, as (position, similarity),
+    the closest first; those below MATCH_FLOOR are not worth showing. The one
+    rule of similarity for the claim page and the public API alike."""
+    if not candidates:
         return []
     embedder = get_embedder()
-    index = VectorIndex(
-        embedder.embed([c.text for c in others]), [c.text for c in others]
-    )
-    found = index.search(embedder.embed([claim.text])[0], claim.text, limit=limit)
-    return [(others[m.index], m.score) for m in found if m.score >= MATCH_FLOOR]
+    index = VectorIndex(embedder.embed(candidates), candidates)
+    found = index.search(embedder.embed([text])[0], text, limit=limit)
+    return [(m.index, m.score) for m in found if m.score >= MATCH_FLOOR]
 
 
 # --- The scorer models --------------------------------------------------------------
