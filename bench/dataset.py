@@ -326,7 +326,12 @@ class Generator:
         self.tags = [
             t.pk
             for t in Tag.objects.bulk_create(
-                Tag(name=f"{self._topic_word(n)} {n}", slug=f"topic-{n}")
+                # A topic has a name per language, as the desk's do.
+                Tag(
+                    name_ar=f"{self._topic_word(n, 'ar')} {n}",
+                    name_en=f"{self._topic_word(n, 'en')} {n}",
+                    slug=f"topic-{n}",
+                )
                 for n in range(1, self.scale.tags + 1)
             )
         ]
@@ -342,9 +347,9 @@ class Generator:
             article += ("published_on", "text", "created_at")
             _copy(cursor, Article, article, self._articles())
 
-    def _topic_word(self, n: int) -> str:
-        vocab = self.vocab["ar" if n % 2 else "en"]
-        return vocab.topics[n % len(vocab.topics)][0]
+    def _topic_word(self, n: int, language: str) -> str:
+        topics = self.vocab[language].topics
+        return topics[n % len(topics)][0]
 
     def _claimant(self, n: int) -> Claimant:
         if n % 2:

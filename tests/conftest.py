@@ -99,9 +99,11 @@ def enqueued():
     return drain
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _an_empty_cache():
-    """Redis and the cache folder outlive a run; start each run from nothing."""
+    """Redis and the cache folder outlive a run and a test's database does not:
+    each test starts from an empty cache (its worker's own), so no page cached
+    under one test's rows is served to the next under the same generation."""
     from django.core.cache import caches
 
     for alias in settings.CACHES:

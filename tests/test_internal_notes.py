@@ -29,7 +29,7 @@ def test_fact_checkers_and_editors_add_a_note_on_the_claim_page(client, request,
     claim = factories.claim_at(Status.IN_RESEARCH)
     client.force_login(person)
 
-    response = client.post(notes_url(claim), {"text": WORDS}, follow=True)
+    response = client.post(notes_url(claim), {"note": WORDS}, follow=True)
 
     page = response.content.decode()
     assert "Note added." in page
@@ -63,7 +63,7 @@ def test_an_empty_note_is_refused_and_nothing_is_kept(client, fact_checker):
     claim = factories.claim()
     client.force_login(fact_checker)
 
-    response = client.post(notes_url(claim), {"text": "   "}, follow=True)
+    response = client.post(notes_url(claim), {"note": "   "}, follow=True)
 
     assert "Write the note first." in response.content.decode()
     assert not Note.objects.exists()
@@ -76,7 +76,7 @@ def test_a_note_with_a_hidden_direction_control_is_refused_by_name(
     claim = factories.claim()
     client.force_login(fact_checker)
 
-    response = client.post(notes_url(claim), {"text": "ok \u202e evil"}, follow=True)
+    response = client.post(notes_url(claim), {"note": "ok \u202e evil"}, follow=True)
 
     assert "U+202E" in response.content.decode()
     assert not Note.objects.exists()
@@ -91,7 +91,7 @@ def test_people_outside_the_editorial_desk_may_not_write_or_read_notes(
     person = request.getfixturevalue(who)
     client.force_login(person)
 
-    response = client.post(notes_url(claim), {"text": "Let me in."})
+    response = client.post(notes_url(claim), {"note": "Let me in."})
     page = client.get(reverse("admin:factcheck_claim_change", args=[claim.pk]))
 
     assert response.status_code in (302, 403)

@@ -39,6 +39,7 @@ def test_every_periodic_job_names_a_task_the_worker_knows():
         "factcheck.tasks.check_links",
         "factcheck.tasks.heartbeat",
         "factcheck.tasks.train_checkworthiness",
+        "factcheck.tasks.render_pages",
     }
     assert scheduled <= set(app.tasks)
     assert (
@@ -91,7 +92,27 @@ def commands_of_make_run() -> list[list[str]]:
                 command = []
             else:
                 command.append(token)
-    return [command for command in commands if command]
+    return [
+        started
+        for command in commands
+        if command
+        for started in supervised(command[1:] if command[0] == "exec" else command)
+    ]
+
+
+def supervised(command: list[str]) -> list[list[str]]:
+    """The command itself, or, for `python -m newsroom.supervise`, the commands it
+    starts (its arguments, each a command line; its options skipped)."""
+    if "newsroom.supervise" not in command:
+        return [command]
+    arguments = iter(command[command.index("newsroom.supervise") + 1 :])
+    started = []
+    for argument in arguments:
+        if argument in {"--grace", "--when-ready"}:
+            next(arguments)
+        else:
+            started.append(shlex.split(argument))
+    return started
 
 
 def test_make_run_starts_the_procfiles_processes_from_the_virtualenv():

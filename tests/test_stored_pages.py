@@ -2,6 +2,7 @@
 and the writes that store it run a fixed number of queries."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from factcheck import services
@@ -105,6 +106,14 @@ def test_the_command_stores_every_published_page_missing(capsys):
     assert "Rendered 3 fact-check pages." in capsys.readouterr().out
     assert all(stored(factcheck) for factcheck in published)
     assert stored(draft) is None
+
+
+@pytest.fixture(autouse=True)
+def cold_content_types():
+    """The counts below include looking up the content type an Event's subject
+    names, which Django then caches per process: cleared, each test counts it
+    whichever test ran before it in the same worker."""
+    ContentType.objects.clear_cache()
 
 
 # The workflow's own queries, then the page: the fact-check with its parts (seven),

@@ -727,7 +727,7 @@ class ClaimAdmin(RefusalsKeepWhatWasTyped, admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, claim):
             raise PermissionDenied
         try:
-            services.add_note(claim, actor=request.user, text=request.POST.get("text"))
+            services.add_note(claim, actor=request.user, text=request.POST.get("note"))
         except services.WorkflowError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         except ValidationError as exc:

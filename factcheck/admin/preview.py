@@ -28,7 +28,8 @@ def page_url(claim: Claim) -> str | None:
     """The claim's page outside the desk: the public one once published, the
     preview while it is a draft, none before research or after dismissal."""
     if claim.status == Status.PUBLISHED:
-        return FactCheck.objects.get(claim=claim).get_absolute_url()
+        factcheck = FactCheck.objects.filter(claim=claim).first()
+        return factcheck.get_absolute_url() if factcheck else None
     return preview_url(claim)
 
 
