@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
+from factcheck.admin.common import listed
 from factcheck.models import Language
 from tests import factories
 
@@ -162,3 +163,10 @@ def test_it_styles_both_directions_with_logical_properties_only():
         r"|text-align:\s*(left|right)|float:\s*(left|right)"
     )
     assert physical.findall(css) == []
+
+
+def test_it_separates_the_items_of_a_list_with_the_readers_comma():
+    with translation.override("ar"):
+        assert listed(["المتن", "العنوان"]) == "المتن، العنوان"
+    with translation.override("en"):
+        assert listed(["body", "headline"]) == "body, headline"

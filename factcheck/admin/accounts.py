@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.admin.common import RefusalsAsMessages
+from factcheck.admin.common import RefusalsAsMessages, listed
 from factcheck.roles import Role
 from factcheck.services import accounts
 
@@ -102,7 +102,7 @@ class AccountAdmin(RefusalsAsMessages, auth_admin.UserAdmin):
     def role(self, user: User) -> str:
         """Shown on a page the visitor may only read (a superuser's account)."""
         labels = [Role(role).label for role in accounts.roles_of(user)]
-        return ", ".join(str(label) for label in labels) or _("No role")
+        return listed(labels) or _("No role")
 
     def save_model(self, request, obj, form, change):
         if not change or request.user.is_superuser:

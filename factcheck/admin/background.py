@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from factcheck import services, webhooks
-from factcheck.admin.common import apply_to_each, job_badge, link_badge, local_time
+from factcheck.admin.common import (
+    apply_to_each,
+    job_badge,
+    link_badge,
+    listed,
+    local_time,
+)
 from factcheck.admin.history import EventHistory
 from factcheck.models import (
     RESEARCH,
@@ -315,7 +321,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     @admin.display(description=_("events"))
     def event_list(self, subscriber: Subscriber) -> str:
         labels = dict(WebhookEvent.choices)
-        return ", ".join(str(labels.get(e, e)) for e in subscriber.events)
+        return listed(labels.get(e, e) for e in subscriber.events)
 
     @admin.display(description=_("signing secret"))
     def signing_secret(self, subscriber: Subscriber) -> str:

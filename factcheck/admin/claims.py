@@ -26,6 +26,7 @@ from factcheck.admin.common import (
     RefusalsKeepWhatWasTyped,
     apply_to_each,
     link_badge,
+    listed,
     local_time,
     person_name,
     schedule_note,
@@ -300,7 +301,7 @@ class FactCheckInline(admin.StackedInline):
 
     @admin.display(description=_("Authors"))
     def authors_list(self, fc: FactCheck) -> str:
-        return ", ".join(str(a) for a in fc.authors.all()) or "—"
+        return listed(fc.authors.all()) or "—"
 
     @admin.display(description=_("Approval"))
     def approval(self, fc: FactCheck) -> str:

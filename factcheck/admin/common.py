@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from factcheck import services
 from factcheck.models import ArchiveJob, Claim, Delivery, Source, Status
@@ -27,6 +28,12 @@ TRANSITION_VERBS = {
     Status.PUBLISHED: _("Publish"),
     Status.RETRACTED: _("Retract"),
 }
+
+
+def listed(items) -> str:
+    """Items of a list as the reader's language writes them: Arabic separates
+    them with its own comma (،), not the Latin one."""
+    return pgettext("between the items of a list", ", ").join(str(i) for i in items)
 
 
 def person_name(person) -> str:

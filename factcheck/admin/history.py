@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.admin.common import person_name
+from factcheck.admin.common import listed, person_name
 from factcheck.models import Claim, Event, EventKind, FactCheck
 
 PREVIOUS_CHARS = 300
@@ -42,7 +42,7 @@ def describe(event: Event) -> str:
     fields = data.get("fields") or data.get("factcheck") or []
     changed = (
         format_html(
-            " · {} {}", _("changed:"), ", ".join(field_label(model, f) for f in fields)
+            " · {} {}", _("changed:"), listed(field_label(model, f) for f in fields)
         )
         if fields
         else ""
