@@ -64,6 +64,7 @@ def pages(addresses: Addresses, feed_samples: int) -> list[Page]:
             lambda i: reverse("claimreview-feed"),
             samples=feed_samples,
         ),
+        Page("match", lambda i: _nth(addresses.matches, i)),
         Page(
             "admin_queue",
             lambda i: reverse("admin:factcheck_claim_changelist"),

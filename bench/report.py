@@ -13,7 +13,14 @@ RATIO_TARGETS = {
     "search": 0.08,
 }
 # The p95 each page must stay under, in milliseconds, rendered from the database.
-P95_TARGETS = {"search_ar": 30, "search_en": 30, "admin_queue": 100}
+P95_TARGETS = {
+    "search_ar": 30,
+    "search_en": 30,
+    "admin_queue": 100,
+    # Issue 15: one claim against every published fact-check, the question's
+    # embedding included.
+    "match": 50,
+}
 
 
 def say_page(name: str, queries: int, latency: dict) -> None:
@@ -90,6 +97,13 @@ def table(figures: dict) -> str:
     for name, n in figures["queries"].items():
         latency = figures["latency_ms"][name]
         lines.append(f"{name:<20}{n:>8}{latency['p50']:>10.1f}{latency['p95']:>10.1f}")
+    if "match" in figures["latency_ms"]:
+        lines += [
+            "",
+            f"matching one claim against {figures['run']['published']:,} published "
+            f"fact-checks p95: {figures['latency_ms']['match']['p95']:.1f} ms "
+            "(the question's embedding included)",
+        ]
     lines += ["", f"{'under gunicorn':<20}{'req/s':>8}{'x hello':>10}"]
     for name, rps in figures["rps"].items():
         lines.append(f"{name:<20}{rps:>8.0f}{figures['ratio_to_hello'][name]:>10.3f}")

@@ -52,6 +52,9 @@ def prepare(scale: str) -> tuple[bool, float]:
     built = dataset.ensure(scale)
     if not built:
         say("Reusing the dataset already generated at this scale.")
+    embedded = dataset.embed_published_claims()
+    if embedded:
+        say(f"Stored the vectors of {embedded} published claims.")
     # As in service, every published page is stored before anyone reads it (the
     # services store each as it is published); once per dataset, then reused.
     rendered = render_missing_pages()
@@ -65,6 +68,7 @@ def main() -> None:
     from bench import inprocess, report, server
     from bench.targets import addresses
     from factcheck import pagecache
+    from factcheck.models import FactCheck
 
     scale = settings.BENCH_SCALE
     started = time.perf_counter()
@@ -117,6 +121,7 @@ def main() -> None:
             "load_generator": server.load.generator(),
             "workers": workers,
             "dataset_built": built,
+            "published": FactCheck.objects.published().count(),
             "seconds": {
                 "dataset": round(generation_seconds, 1),
                 "in_process": round(inprocess_seconds, 1),

@@ -18,6 +18,8 @@ class Addresses:
     details: list[str]
     api_details: list[str]
     searches: dict[str, list[str]]
+    # "Has this been checked?" asked of the public match endpoint.
+    matches: list[str]
 
 
 def addresses(seed: int = 7) -> Addresses:
@@ -39,7 +41,25 @@ def addresses(seed: int = 7) -> Addresses:
         with override(language):
             page = reverse("factcheck_list")
         searches[language].append(f"{page}?{urlencode({'q': term})}")
-    return Addresses(details, api_details, searches)
+    return Addresses(details, api_details, searches, _match_questions(rng, 2000))
+
+
+# How a reader asks about a claim they heard: in their words, not the desk's, so
+# every question is embedded afresh (the embedder remembers texts it has seen).
+ASKED = {"ar": "هل صحيح أن {}؟", "en": "Is it true that {}?"}
+
+
+def _match_questions(rng: random.Random, n: int) -> list[str]:
+    page = reverse("factcheck-match")
+    claims = list(
+        FactCheck.objects.published()
+        .order_by("pk")
+        .values_list("claim__text", "claim__language")
+    )
+    return [
+        f"{page}?{urlencode({'text': ASKED.get(language, '{}').format(text)})}"
+        for text, language in rng.sample(claims, min(n, len(claims)))
+    ]
 
 
 def _search_terms(rng: random.Random, n: int) -> list[tuple[str, str]]:

@@ -46,6 +46,13 @@ def process_intake_article(self, article_id: int) -> None:
     intake.run_intake_job(article_id, lease=self.request.id)
 
 
+@shared_task(bind=True, max_retries=services.EMBED_MAX_ATTEMPTS - 1)
+def embed_claim(self, vector_id: int) -> None:
+    retry_in = services.run_embedding_job(vector_id, lease=self.request.id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
 @shared_task
 def train_checkworthiness() -> dict[str, bool]:
     """Nightly: each language's model retrained from the editors' decisions,

@@ -183,12 +183,16 @@ def test_it_reads_the_database_a_fixed_number_of_times(
     for n in range(4):
         published(f"{ROME_EN} ({n})", Language.ENGLISH, f"ICC {n}")
 
-    # The published fact-checks with their claims and ratings, and the newest
-    # change for Last-Modified.
-    with django_assert_num_queries(2):
+    # The first question loads the index of published claims' vectors once;
+    # then the fact-checks found, with their claims and ratings, and the
+    # newest change for Last-Modified.
+    with django_assert_num_queries(3):
         response = anonymous.get(MATCH, {"text": ROME_AR, "limit": 4})
+    with django_assert_num_queries(2):
+        again = anonymous.get(MATCH, {"text": ROME_EN, "limit": 4})
 
     assert len(response.json()["results"]) == 4
+    assert len(again.json()["results"]) == 4
 
 
 def test_an_empty_limit_is_a_mistake_not_the_default(anonymous):  # noqa: F811

@@ -25,6 +25,7 @@ PAGES = {
     "api_list",
     "api_detail",
     "claimreview_feed",
+    "match",
     "admin_queue",
 }
 SCENARIOS = {"hello", "detail_cached", "detail_uncached", "api_list", "search"}
@@ -36,6 +37,7 @@ TARGETS = {
     "search_ar_p95_ms",
     "search_en_p95_ms",
     "admin_queue_p95_ms",
+    "match_p95_ms",
     "queries_scale_independent",
 }
 
@@ -101,3 +103,4 @@ def test_it_runs_to_the_end_and_writes_every_figure(results):
         assert isinstance(target["met"], bool)
     assert "Benchmark at tiny scale" in printed
     assert "detail_uncached" in printed
+    assert "matching one claim against 120 published fact-checks p95" in printed

@@ -81,6 +81,7 @@ from factcheck.models.search import (
     search_query,
 )
 from factcheck.models.tokens import ApiToken, ApiTokenQuerySet
+from factcheck.models.vectors import ClaimVector, text_md5
 from factcheck.models.workflow import (
     APPROVE,
     CORRECT,
@@ -123,6 +124,7 @@ __all__ = [
     "Article",
     "Claim",
     "ClaimQuerySet",
+    "ClaimVector",
     "Claimant",
     "ClaimantKind",
     "Correction",
@@ -176,5 +178,6 @@ __all__ = [
     "next_step",
     "search_query",
     "sources_needing_link_check",
+    "text_md5",
     "with_tag",
 ]

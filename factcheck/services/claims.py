@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from factcheck import pages
 from factcheck.models import RESEARCH, TRIAGE, Claim, Claimant, EventKind, Status
 from factcheck.pagecache import purge as purge_public_pages
-from factcheck.services import notifications
+from factcheck.services import notifications, outbox
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import GuardFailed, NotAllowed
 from factcheck.services.records import (
@@ -67,6 +67,7 @@ def submit_claim(
     with transaction.atomic():
         claim.save()
         record(claim, EventKind.CREATE, actor, to_status=claim.status)
+        outbox.record_embedding(claim)
     return claim
 
 
@@ -109,6 +110,8 @@ def update_claim(
         bump(locked, **changed)
         if "tags" in fields:
             locked.tags.set(tags)
+        if "text" in changed:
+            outbox.record_embedding(locked)
         record(
             locked,
             EventKind.EDIT,

@@ -119,6 +119,8 @@ def correct(
         )
         if claim_changed:
             bump(claim, **claim_changed)
+        if "text" in claim_changed:
+            outbox.record_embedding(claim)
         for edit in appearances:
             _apply_appearance_edit(claim, edit, actor=actor)
         FactCheck.objects.filter(pk=current.pk).update(

@@ -62,7 +62,7 @@ from factcheck.models import (
     ScorerModel,
     Status,
 )
-from factcheck.services import outbox
+from factcheck.services import outbox, vectors
 from factcheck.services.appearances import add_appearance, get_or_create_article
 from factcheck.services.audit import record
 from factcheck.services.claims import submit_claim
@@ -344,44 +344,36 @@ def _earlier_claims_index() -> tuple[VectorIndex | None, list[dict]]:
     """The desk's claims, each with its published fact-check, as a vector index.
 
     Dismissed claims were never checked, so they are not "already checked".
-    The vectors are computed here, once per worker for each text (the embedder
-    remembers recent texts).
+    Read afresh for each article from the stored vectors (services.vectors).
     """
-    claims = list(
-        Claim.objects.exclude(status=Status.DISMISSED)
-        .order_by("pk")
-        .values_list("pk", "text", "language")
-    )
-    if not claims:
+    claims = Claim.objects.exclude(status=Status.DISMISSED)
+    index = vectors.load_index(vectors.claim_rows(claims))
+    if not index.keys:
         return None, []
     published = dict(FactCheck.objects.published().values_list("claim_id", "pk"))
-    texts = [text for _pk, text, _language in claims]
-    index = VectorIndex(get_embedder().embed(texts), texts)
+    languages = dict(claims.values_list("pk", "language"))
     candidates = [
-        {"claim": pk, "factcheck": published.get(pk), "language": language}
-        for pk, _text, language in claims
+        {"claim": pk, "factcheck": published.get(pk), "language": languages[pk]}
+        for pk in index.keys
     ]
-    return index, candidates
-
-
-# How many of the latest claims the claim page compares a claim with. The
-# vectors are computed on the page's request (the embedder remembers the last
-# few thousand texts); storing them with each claim, computed in Celery, is
-# what lifts this limit.
-SIMILAR_CANDIDATES = 1000
+    return index.index, candidates
 
 
 def similar_claims(claim: Claim, *, limit: int = 5) -> list[tuple[Claim, float]]:
     """Other claims that say the same thing as this one, in either language,
     the closest first, with their similarity: the claim page's "similar
-    earlier claims"."""
-    others = list(
-        Claim.objects.exclude(pk=claim.pk)
-        .select_related("claimant")
-        .order_by("-created_at", "-pk")[:SIMILAR_CANDIDATES]
-    )
-    found = closest(claim.text, [c.text for c in others], limit=limit)
-    return [(others[i], score) for i, score in found]
+    earlier claims". Searches every claim of the desk by its stored vector."""
+    index = vectors.desk_index()
+    vector = index.vector_of(claim.pk)
+    if vector is None:
+        vector = get_embedder().embed([claim.text])[0]
+    found = [
+        (pk, score)
+        for pk, score in closest(index, vector, claim.text, limit=limit + 1)
+        if pk != claim.pk
+    ][:limit]
+    others = Claim.objects.select_related("claimant").in_bulk([pk for pk, _ in found])
+    return [(others[pk], score) for pk, score in found if pk in others]
 
 
 # The longest text "has this been checked?" takes, in characters: a claim is a
@@ -395,25 +387,23 @@ def published_factchecks_like(
 ) -> list[tuple[FactCheck, float]]:
     """Published fact-checks whose claim says what `text` says, in either
     language, the closest first, with their similarity: the public "has this
-    been checked?". Only published() is searched, so nothing unpublished can
-    be found, however close its text."""
-    published = list(FactCheck.objects.published().order_by("-published_at", "-pk"))
-    found = closest(text, [fc.claim.text for fc in published], limit=limit)
-    return [(published[i], score) for i, score in found]
+    been checked?". What the index finds is read again through published(),
+    so nothing unpublished can come out, however close its text and however
+    old the index."""
+    vector = get_embedder().embed([text])[0]
+    found = closest(vectors.public_index(), vector, text, limit=limit)
+    published = FactCheck.objects.published().in_bulk([pk for pk, _ in found])
+    return [(published[pk], score) for pk, score in found if pk in published]
 
 
 def closest(
-    text: str, candidates: Sequence[str], *, limit: int
+    index: vectors.ClaimIndex, vector, text: str, *, limit: int
 ) -> list[tuple[int, float]]:
-    """The candidates that say what `text` says, as (position, similarity),
+    """The keys of the index that say what `text` says, as (key, similarity),
     the closest first; those below MATCH_FLOOR are not worth showing. The one
     rule of similarity for the claim page and the public API alike."""
-    if not candidates:
-        return []
-    embedder = get_embedder()
-    index = VectorIndex(embedder.embed(candidates), candidates)
-    found = index.search(embedder.embed([text])[0], text, limit=limit)
-    return [(m.index, m.score) for m in found if m.score >= MATCH_FLOOR]
+    found = index.search(vector, text, limit=limit)
+    return [(key, score) for key, score, _match in found if score >= MATCH_FLOOR]
 
 
 # --- The scorer models --------------------------------------------------------------

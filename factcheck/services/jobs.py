@@ -32,6 +32,7 @@ from factcheck.models import (
     ArchiveJob,
     ArchiveReason,
     Claim,
+    ClaimVector,
     Delivery,
     DeliveryAttempt,
     EventKind,
@@ -47,7 +48,7 @@ from factcheck.models import (
     sources_needing_link_check,
 )
 from factcheck.pagecache import purge as purge_public_pages
-from factcheck.services import notifications, outbox
+from factcheck.services import notifications, outbox, vectors
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import (
     Conflict,
@@ -63,6 +64,7 @@ logger = logging.getLogger(__name__)
 ARCHIVE_MAX_ATTEMPTS = 5
 NOTIFICATION_MAX_ATTEMPTS = 5
 DELIVERY_MAX_ATTEMPTS = 8
+EMBED_MAX_ATTEMPTS = 3
 RETRY_BASE_SECONDS = 30
 # Answers that mean "not now" rather than "no".
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
@@ -519,6 +521,47 @@ def _unschedule(claim: Claim, *, reason: str) -> None:
     logger.warning("claim %s: scheduled publication refused: %s", claim.pk, reason)
 
 
+# --- Claims' vectors
+
+
+def run_embedding_job(row_id: int, *, lease: str) -> float | None:
+    """Compute and store a claim's vector. Returns seconds until a retry is
+    due, or None when there is nothing more to do."""
+    job = _take(ClaimVector, row_id, lease)
+    if job is None:
+        return None
+    if job.attempts > EMBED_MAX_ATTEMPTS:
+        return _retry_or_fail(
+            job,
+            error=_("Stopped after %(n)d attempts.") % {"n": EMBED_MAX_ATTEMPTS},
+            retryable=False,
+            max_attempts=EMBED_MAX_ATTEMPTS,
+            give_up=_no_vector,
+        )
+    try:
+        vectors.store_vector(job, lease=lease)
+    except SoftTimeLimitExceeded:
+        error = _("Embedding took longer than the task's time limit.")
+    except Exception as exc:  # the embedder is a plug-in: whatever it raises
+        logger.exception("claim vector %s could not be computed", job.pk)
+        error = str(exc)[:2000]
+    else:
+        return None
+    return _retry_or_fail(
+        job,
+        error=error,
+        retryable=True,
+        max_attempts=EMBED_MAX_ATTEMPTS,
+        give_up=_no_vector,
+    )
+
+
+def _no_vector(job: ClaimVector) -> None:
+    # Nobody to tell: matching embeds such a claim on the fly, and the
+    # backfill command computes it again.
+    pass
+
+
 # --- The sweeper
 
 JOB_TASKS = (
@@ -526,6 +569,7 @@ JOB_TASKS = (
     (Delivery, outbox.DELIVER_WEBHOOK),
     (Notification, outbox.EMAIL_NOTIFICATION),
     (IntakeArticle, outbox.PROCESS_INTAKE_ARTICLE),
+    (ClaimVector, outbox.EMBED_CLAIM),
 )
 
 

@@ -16,10 +16,13 @@ from django.utils import timezone
 from factcheck import webhooks
 from factcheck.models import (
     ArchiveJob,
+    Claim,
+    ClaimVector,
     Correction,
     Delivery,
     Event,
     FactCheck,
+    JobState,
     Source,
     Subscriber,
 )
@@ -32,6 +35,7 @@ ARCHIVE_SOURCE = "factcheck.tasks.archive_source"
 DELIVER_WEBHOOK = "factcheck.tasks.deliver_webhook"
 EMAIL_NOTIFICATION = "factcheck.tasks.email_notification"
 PROCESS_INTAKE_ARTICLE = "factcheck.tasks.process_intake_article"
+EMBED_CLAIM = "factcheck.tasks.embed_claim"
 
 
 def enqueue(task_name: str, model: type, pk: int) -> None:
@@ -56,6 +60,27 @@ def record_archive_job(
     )
     transaction.on_commit(partial(enqueue, ARCHIVE_SOURCE, ArchiveJob, job.pk))
     return job
+
+
+def record_embedding(claim: Claim) -> ClaimVector:
+    """The claim's vector is to be computed (again) from its text as it is now.
+
+    One row per claim: a second change before the worker ran only sets the
+    row waiting again, and a run that started on the older text finds its
+    lease gone and stores nothing (services.vectors.store_vector).
+    """
+    row, _created = ClaimVector.objects.update_or_create(
+        claim=claim,
+        defaults={
+            "state": JobState.PENDING,
+            "attempts": 0,
+            "lease": "",
+            "run_after": timezone.now(),
+            "error": "",
+        },
+    )
+    transaction.on_commit(partial(enqueue, EMBED_CLAIM, ClaimVector, row.pk))
+    return row
 
 
 def notify_partners(
