@@ -86,10 +86,10 @@ class StoredVectors:
 
     wrapped = "factcheck.intake.embeddings.UniversalSentenceEncoder"
 
-    def __init__(self):
+    def __init__(self, wrapped: str | None = None):
         from django.utils.module_loading import import_string
 
-        self.embedder = import_string(self.wrapped)()
+        self.embedder = import_string(wrapped or self.wrapped)()
         self.name = self.embedder.name
         self.dimensions = self.embedder.dimensions
         self.known: dict[str, np.ndarray] = {}
