@@ -124,9 +124,11 @@ class StoredVectors:
         directory.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
         np.savez(buffer, texts=np.array(unique), vectors=vectors)
-        partial = stored.with_suffix(".partial")
+        # Written aside, then renamed: a run stopped half-way, or two runs at
+        # once, never leave a broken file under the name the next run reads.
+        partial = stored.with_suffix(f".{os.getpid()}.partial")
         partial.write_bytes(buffer.getvalue())
-        partial.replace(stored)  # a run stopped half-way leaves no broken file
+        partial.replace(stored)
         return "embedded"
 
 
