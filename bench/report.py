@@ -2,6 +2,7 @@
 
 import sys
 
+from bench import intake
 from bench.load import Result
 
 # The ratio of each scenario's requests per second to hello's it must reach
@@ -115,6 +116,8 @@ def table(figures: dict) -> str:
             f"{name:<28}{target['target']!s:>18}{shown!s:>12}  "
             + ("yes" if target["met"] else "NO")
         )
+    if "intake" in figures:
+        lines.append(intake.table(figures["intake"]))
     seconds = figures["run"]["seconds"]
     lines += [
         "",

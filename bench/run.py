@@ -2,7 +2,8 @@
 
 Settings come from the environment (the README's Benchmark section lists them):
 BENCH_SCALE, BENCH_REQUESTS, BENCH_FEED_SAMPLES, BENCH_DURATION, BENCH_WARMUP,
-BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_LOADGEN, BENCH_OUTPUT, BENCH_DATABASE.
+BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_LOADGEN, BENCH_OUTPUT, BENCH_DATABASE,
+BENCH_INTAKE (0 skips the intake stage; `bench.intake` lists its own).
 """
 
 import json
@@ -111,6 +112,10 @@ def main() -> None:
     )
     server_seconds = time.perf_counter() - measured
 
+    measured = time.perf_counter()
+    intake_figures = intake_stage()
+    intake_seconds = time.perf_counter() - measured
+
     figures = report.figures(
         scale=scale,
         queries=queries,
@@ -126,14 +131,37 @@ def main() -> None:
                 "dataset": round(generation_seconds, 1),
                 "in_process": round(inprocess_seconds, 1),
                 "server": round(server_seconds, 1),
+                "intake": round(intake_seconds, 1),
                 "total": round(time.perf_counter() - started, 1),
             },
         },
     )
+    figures["intake"] = intake_figures
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     print(report.table(figures))
     say(f"Written to {output}")
+
+
+def intake_stage() -> dict | str:
+    """Issue 15's figures, in a process of their own after the web figures: its
+    models load there and leave nothing in this one, and the two cores are the
+    web stage's alone while it is measured."""
+    if os.environ.get("BENCH_INTAKE") == "0":
+        return "skipped (BENCH_INTAKE=0)"
+    say("Intake figures (check-worthiness, learning curve, matching, speed):")
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "intake.json"
+        completed = subprocess.run(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "bench.intake", "--output", str(output)],
+            check=False,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+        )
+        if completed.returncode:
+            # The web figures are measured by now: a failure here keeps them.
+            return f"failed (exit status {completed.returncode}; see above)"
+        return json.loads(output.read_text())
 
 
 def reference_counts(scale: str) -> dict[str, int]:
