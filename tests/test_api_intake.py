@@ -117,6 +117,9 @@ def test_processing_is_sent_through_the_outbox(
     ]
 
 
+INVISIBLE = "\u200f \u200b\u200c\u200d\n\u2060\u00a0\u200e\t\u3000"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -129,6 +132,10 @@ def test_processing_is_sent_through_the_outbox(
         ({"text": 5 * [ARABIC]}, "text"),
         ({"text": 0}, "text"),
         ({"url": 12}, "url"),
+        # Direction marks, zero-width characters and spaces look like nothing.
+        ({"text": INVISIBLE}, "text"),
+        ({"text": "\u200f\u200e\u061c"}, "text"),
+        ({"text": "\ufeff\u2800\u3164", "title": "فارغ"}, "text"),
     ],
 )
 def test_bad_input_gets_a_message_and_nothing_is_stored(

@@ -83,7 +83,11 @@ def test_empty_or_huge_text_comes_back_with_the_reason_and_nothing_is_stored(
     client, editor
 ):
     client.force_login(editor)
-    for text, reason in [("", "either the article"), ("x" * 100_001, "100000")]:
+    for text, reason in [
+        ("", "either the article"),
+        ("x" * 100_001, "100000"),
+        ("\u200f\u200e \u200b\u2060\n\u200d", "The article has no text."),
+    ]:
         response = client.post(ADD, {"text": text})
         assert response.status_code == 200
         assert reason in response.content.decode()

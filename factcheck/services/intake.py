@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factcheck.fetching import HTML_CONTENT_TYPES, FetchFailed, Refused, fetch
-from factcheck.fields import FORBIDDEN_CHARS
+from factcheck.fields import FORBIDDEN_CHARS, has_visible_text
 from factcheck.intake.checkworthiness import (
     Decision,
     Replacement,
@@ -159,7 +159,7 @@ def _already_taken_in(canonical_url: str) -> IntakeArticle | None:
 def _article_text(text: str, field: str) -> str:
     # Bidirectional controls are layout, not words; pages and pastes carry them.
     text = FORBIDDEN_CHARS.sub("", text).strip()
-    if not text:
+    if not has_visible_text(text):
         raise ValidationError({field: _("The article has no text.")})
     if len(text) > INTAKE_TEXT_MAX_LENGTH:
         raise ValidationError(
