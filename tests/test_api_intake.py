@@ -266,6 +266,20 @@ def test_a_claim_keeps_the_sentence_when_no_text_is_given(editor_api, proposal):
     assert Claim.objects.get().text == proposal.text
 
 
+def test_pasted_texts_claim_appears_in_the_link_given_with_it(editor_api, proposal):  # noqa: F811
+    response = editor_api.post(
+        f"{PROPOSALS}{proposal.pk}/claim/",
+        {"article_url": "https://aldiyar-news.example/2023/turkey"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    appearance = Claim.objects.get().appearances.get()
+    assert appearance.article.url == "https://aldiyar-news.example/2023/turkey"
+    assert appearance.article.outlet.domain == "aldiyar-news.example"
+    assert appearance.quote == proposal.text
+
+
 def test_a_decided_proposal_cannot_be_decided_again(editor_api, proposal):  # noqa: F811
     editor_api.post(f"{PROPOSALS}{proposal.pk}/claim/", {}, format="json")
 
@@ -286,6 +300,7 @@ def test_a_decided_proposal_cannot_be_decided_again(editor_api, proposal):  # no
         ({"language": "fr"}, "language"),
         ({"claimant": 999999}, "claimant"),
         ({"text": ""}, "text"),
+        ({"article_url": "not a link"}, "article_url"),
     ],
 )
 def test_a_bad_claim_is_refused_and_the_proposal_stays_open(

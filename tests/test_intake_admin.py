@@ -163,6 +163,37 @@ def test_make_it_a_claim_puts_the_edited_text_in_the_queue(client, editor, propo
     assert proposal.decision.actor == editor
 
 
+def test_pasted_text_asks_where_it_was_published_and_records_the_appearance(
+    client, editor, proposal
+):
+    client.force_login(editor)
+    assert 'name="article_url"' in client.get(page(proposal.article)).content.decode()
+    response = client.post(
+        decide(proposal, "claim"),
+        {
+            "text": proposal.text,
+            "language": "ar",
+            "article_url": "https://aldiyar-news.example/2023/turkey",
+        },
+    )
+    assert response.status_code == 302
+    appearance = Claim.objects.get().appearances.get()
+    assert appearance.article.outlet.domain == "aldiyar-news.example"
+
+
+def test_a_bad_link_for_pasted_text_comes_back_with_the_reason(
+    client, editor, proposal
+):
+    client.force_login(editor)
+    response = client.post(
+        decide(proposal, "claim"),
+        {"text": proposal.text, "language": "ar", "article_url": "not a link"},
+        follow=True,
+    )
+    assert "Only http:// and https:// links are accepted." in response.content.decode()
+    assert not Claim.objects.exists()
+
+
 def test_not_check_worthy_records_the_reason(client, fact_checker, proposal):
     client.force_login(fact_checker)
     client.post(decide(proposal, "dismiss"), {"reason": DismissReason.OPINION})

@@ -604,6 +604,14 @@ class MakeClaimSerializer(serializers.Serializer):
     claimant = serializers.PrimaryKeyRelatedField(
         queryset=Claimant.objects.all(), allow_null=True, required=False
     )
+    article_url = TextOnlyField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="For pasted text: the link of the article it was published in, "
+        "where the claim's appearance is recorded (an article taken in by its "
+        "link has one already). A site the desk does not know becomes an outlet.",
+    )
 
 
 class DismissSerializer(serializers.Serializer):
