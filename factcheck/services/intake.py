@@ -115,7 +115,7 @@ def submit_article(
     if bool(url) == bool(text):
         raise ValidationError(_("Give either the article's link or its text."))
     if url:
-        fields = _fetched_article(url)
+        fields = article_from_link(url)
     else:
         fields = {"source": IntakeSource.TEXT, "text": _article_text(text, "text")}
         fields["title"] = title.strip()
@@ -128,7 +128,8 @@ def record_article(*, actor: AbstractBaseUser | None, **fields) -> IntakeArticle
     is one already. submit_article's second half, and the demo's way in."""
     fields["text"] = _article_text(fields.get("text", ""), "text")
     fields["language"] = detect_language(fields["text"])
-    fields["outlet"] = outlet_of(fields.get("canonical_url", ""))
+    if fields.get("outlet") is None:
+        fields["outlet"] = outlet_of(fields.get("canonical_url", ""))
     article = IntakeArticle(created_by=actor, **fields)
     article.full_clean(exclude=["outlet", "article"], validate_constraints=False)
     existing = _already_taken_in(article.canonical_url)
@@ -155,6 +156,16 @@ def record_article(*, actor: AbstractBaseUser | None, **fields) -> IntakeArticle
     return article
 
 
+def taken_in(links: Iterable[str]) -> set[str]:
+    """Which of these links an article already taken in has, by any route (its
+    link as given, or its page's canonical link)."""
+    links = {link for link in links if link}
+    found = IntakeArticle.objects.filter(
+        Q(canonical_url__in=links) | Q(url__in=links)
+    ).values_list("canonical_url", "url")
+    return links & {link for pair in found for link in pair}
+
+
 def _already_taken_in(canonical_url: str) -> IntakeArticle | None:
     if not canonical_url:
         return None
@@ -179,8 +190,9 @@ def _article_text(text: str, field: str) -> str:
     return text
 
 
-def _fetched_article(url: str) -> dict:
-    """The page behind a link, as article fields; ValidationError if it is none."""
+def article_from_link(url: str) -> dict:
+    """The page behind a link, as article fields; ValidationError if it is none.
+    A link submitted by hand and a feed's item are read alike."""
     try:
         fetched = fetch(url)
     except Refused as exc:
