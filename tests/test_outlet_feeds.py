@@ -407,3 +407,38 @@ def test_an_interval_too_short_to_be_polite_is_refused(
 
     assert response.status_code == 200
     assert not OutletFeed.objects.exists()
+
+
+def test_a_feeds_edit_is_recorded_and_switching_it_back_on_polls_it_now(
+    client, editor
+):
+    feed = a_feed("https://news.example/feed.xml", is_active=False)
+    later = timezone.now() + datetime.timedelta(hours=5)
+    OutletFeed.objects.filter(pk=feed.pk).update(
+        next_poll_at=later, failures=4, last_error="HTTP 503"
+    )
+    outlet = feed.outlet
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:factcheck_outlet_change", args=[outlet.pk]),
+        outlet_form(
+            outlet,
+            feed.url,
+            **{
+                "feeds-INITIAL_FORMS": "1",
+                "feeds-0-id": str(feed.pk),
+                "feeds-0-outlet": str(outlet.pk),
+                "feeds-0-interval": "60",
+            },
+        ),
+    )
+
+    assert response.status_code == 302
+    feed.refresh_from_db()
+    assert (feed.interval, feed.is_active, feed.failures) == (60, True, 0)
+    assert feed.next_poll_at < later
+    edit = Event.objects.about(feed).get()
+    assert edit.actor == editor
+    assert edit.data["fields"] == ["interval", "is_active"]
+    assert edit.data["previous"] == {"interval": 30, "is_active": False}

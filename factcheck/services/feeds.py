@@ -35,6 +35,7 @@ from factcheck.models import EventKind, IntakeSource, OutletFeed
 from factcheck.services import outbox
 from factcheck.services.audit import editable_fields, record, snapshot
 from factcheck.services.intake import article_from_link, record_article, taken_in
+from factcheck.services.reference import record_saved
 
 logger = logging.getLogger(__name__)
 
@@ -174,22 +175,7 @@ def save_feed(feed: OutletFeed, *, actor: AbstractBaseUser) -> OutletFeed:
             feed.next_poll_at = timezone.now()
         feed.full_clean(exclude=["outlet"])
         feed.save()
-        if stored is None:
-            record(None, EventKind.CREATE, actor, subject=feed)
-        else:
-            before, after = snapshot(stored, names), snapshot(feed, names)
-            changed = sorted(k for k in names if before[k] != after[k])
-            if changed:
-                record(
-                    None,
-                    EventKind.EDIT,
-                    actor,
-                    subject=feed,
-                    data={
-                        "fields": changed,
-                        "previous": {k: before[k] for k in changed},
-                    },
-                )
+        record_saved(feed, stored=stored, names=names, actor=actor)
     return feed
 
 
