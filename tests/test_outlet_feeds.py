@@ -409,9 +409,7 @@ def test_an_interval_too_short_to_be_polite_is_refused(
     assert not OutletFeed.objects.exists()
 
 
-def test_a_feeds_edit_is_recorded_and_switching_it_back_on_polls_it_now(
-    client, editor
-):
+def test_a_feeds_edit_is_recorded_and_switching_it_back_on_polls_it_now(client, editor):
     feed = a_feed("https://news.example/feed.xml", is_active=False)
     later = timezone.now() + datetime.timedelta(hours=5)
     OutletFeed.objects.filter(pk=feed.pk).update(
