@@ -53,6 +53,24 @@ def validate_clean_text(value: str) -> None:
         raise ValidationError(message, code="forbidden_character")
 
 
+# Characters that draw nothing though Unicode calls them letters (Hangul fillers,
+# the blank Braille pattern): pasted "blank" text is made of these too.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Control, format (the bidi marks LRM/RLM/ALM, zero-width spaces and joiners,
+# the BOM) and separator (every kind of space) characters.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def has_visible_text(value: str) -> bool:
+    """Whether a reader would see anything: text made only of direction marks,
+    zero-width characters and spaces looks empty, and is refused as empty."""
+    return any(
+        char not in BLANK_LETTERS
+        and unicodedata.category(char) not in INVISIBLE_CATEGORIES
+        for char in value or ""
+    )
+
+
 def normalize_text(value):
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)

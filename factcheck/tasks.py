@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from factcheck import pages, services
 from factcheck.models import HEARTBEAT, PeriodicJob
-from factcheck.services import intake
+from factcheck.services import feeds, intake
 
 
 @shared_task(bind=True, max_retries=services.ARCHIVE_MAX_ATTEMPTS - 1)
@@ -51,6 +51,22 @@ def embed_claim(self, vector_id: int) -> None:
     retry_in = services.run_embedding_job(vector_id, lease=self.request.id)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
+
+
+@shared_task
+def poll_feeds() -> int:
+    """Every minute: the outlets' feeds whose poll is due, one task each."""
+    return len(feeds.send_due_polls())
+
+
+@shared_task(
+    soft_time_limit=feeds.POLL_SOFT_TIME_LIMIT,
+    time_limit=feeds.POLL_SOFT_TIME_LIMIT + 30,
+)
+def poll_feed(feed_id: int) -> int:
+    # A poll fetches the feed and up to ITEMS_PER_POLL pages: longer than the
+    # default limit. A lost run costs one interval; the feed is due again.
+    return feeds.poll_feed(feed_id).taken_in
 
 
 @shared_task

@@ -316,6 +316,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0 * 60,
         "options": {"expires": 60 * 60},
     },
+    # The outlets' feeds whose interval has passed (factcheck/services/feeds.py).
+    "poll-feeds": {
+        "task": "factcheck.tasks.poll_feeds",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     # Each language's check-worthiness model retrained from the day's decisions.
     "train-checkworthiness": {
         "task": "factcheck.tasks.train_checkworthiness",

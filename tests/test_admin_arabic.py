@@ -51,6 +51,8 @@ TECHNICAL = {
     "hex",
     "RSS",
     "Atom",
+    "ETag",
+    "Last-Modified",
     "Celery",
     "beat",
     "webhook",

@@ -117,6 +117,9 @@ def test_processing_is_sent_through_the_outbox(
     ]
 
 
+INVISIBLE = "\u200f \u200b\u200c\u200d\n\u2060\u00a0\u200e\t\u3000"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -129,6 +132,10 @@ def test_processing_is_sent_through_the_outbox(
         ({"text": 5 * [ARABIC]}, "text"),
         ({"text": 0}, "text"),
         ({"url": 12}, "url"),
+        # Direction marks, zero-width characters and spaces look like nothing.
+        ({"text": INVISIBLE}, "text"),
+        ({"text": "\u200f\u200e\u061c"}, "text"),
+        ({"text": "\ufeff\u2800\u3164", "title": "فارغ"}, "text"),
     ],
 )
 def test_bad_input_gets_a_message_and_nothing_is_stored(
@@ -259,6 +266,20 @@ def test_a_claim_keeps_the_sentence_when_no_text_is_given(editor_api, proposal):
     assert Claim.objects.get().text == proposal.text
 
 
+def test_pasted_texts_claim_appears_in_the_link_given_with_it(editor_api, proposal):  # noqa: F811
+    response = editor_api.post(
+        f"{PROPOSALS}{proposal.pk}/claim/",
+        {"article_url": "https://aldiyar-news.example/2023/turkey"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    appearance = Claim.objects.get().appearances.get()
+    assert appearance.article.url == "https://aldiyar-news.example/2023/turkey"
+    assert appearance.article.outlet.domain == "aldiyar-news.example"
+    assert appearance.quote == proposal.text
+
+
 def test_a_decided_proposal_cannot_be_decided_again(editor_api, proposal):  # noqa: F811
     editor_api.post(f"{PROPOSALS}{proposal.pk}/claim/", {}, format="json")
 
@@ -279,6 +300,7 @@ def test_a_decided_proposal_cannot_be_decided_again(editor_api, proposal):  # no
         ({"language": "fr"}, "language"),
         ({"claimant": 999999}, "claimant"),
         ({"text": ""}, "text"),
+        ({"article_url": "not a link"}, "article_url"),
     ],
 )
 def test_a_bad_claim_is_refused_and_the_proposal_stays_open(

@@ -108,6 +108,7 @@ def test_it_returns_at_most_limit_results(anonymous):  # noqa: F811
         ({}, "text"),
         ({"text": ""}, "text"),
         ({"text": "   "}, "text"),
+        ({"text": "\u200f\u200b \u200e\u2060\ufeff"}, "text"),
         ({"text": "x" * (MATCH_TEXT_MAX_LENGTH + 1)}, "text"),
         ({"text": "ok", "limit": 0}, "limit"),
         ({"text": "ok", "limit": "many"}, "limit"),
@@ -122,6 +123,12 @@ def test_it_refuses_bad_input_with_a_field_message(
 
     assert response.status_code == 400
     assert response.json()[field]
+
+
+def test_it_says_why_invisible_text_is_refused(anonymous):  # noqa: F811
+    message = anonymous.get(MATCH, {"text": "\u200f\u200b\u200e"}).json()["text"][0]
+
+    assert message == "The text has nothing to read: only spaces or invisible marks."
 
 
 def test_it_says_the_limit_in_its_message(anonymous):  # noqa: F811

@@ -83,7 +83,11 @@ def test_empty_or_huge_text_comes_back_with_the_reason_and_nothing_is_stored(
     client, editor
 ):
     client.force_login(editor)
-    for text, reason in [("", "either the article"), ("x" * 100_001, "100000")]:
+    for text, reason in [
+        ("", "either the article"),
+        ("x" * 100_001, "100000"),
+        ("\u200f\u200e \u200b\u2060\n\u200d", "The article has no text."),
+    ]:
         response = client.post(ADD, {"text": text})
         assert response.status_code == 200
         assert reason in response.content.decode()
@@ -157,6 +161,37 @@ def test_make_it_a_claim_puts_the_edited_text_in_the_queue(client, editor, propo
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.CLAIMED
     assert proposal.decision.actor == editor
+
+
+def test_pasted_text_asks_where_it_was_published_and_records_the_appearance(
+    client, editor, proposal
+):
+    client.force_login(editor)
+    assert 'name="article_url"' in client.get(page(proposal.article)).content.decode()
+    response = client.post(
+        decide(proposal, "claim"),
+        {
+            "text": proposal.text,
+            "language": "ar",
+            "article_url": "https://aldiyar-news.example/2023/turkey",
+        },
+    )
+    assert response.status_code == 302
+    appearance = Claim.objects.get().appearances.get()
+    assert appearance.article.outlet.domain == "aldiyar-news.example"
+
+
+def test_a_bad_link_for_pasted_text_comes_back_with_the_reason(
+    client, editor, proposal
+):
+    client.force_login(editor)
+    response = client.post(
+        decide(proposal, "claim"),
+        {"text": proposal.text, "language": "ar", "article_url": "not a link"},
+        follow=True,
+    )
+    assert "Only http:// and https:// links are accepted." in response.content.decode()
+    assert not Claim.objects.exists()
 
 
 def test_not_check_worthy_records_the_reason(client, fact_checker, proposal):

@@ -4,6 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from factcheck.services import intake
+
 ENGLISH_HEADER = "Sentence_id\tText\tclass_label\n"
 ARABIC_HEADER = "tweet_id\ttweet_url\ttweet_text\tclass_label\n"
 CHECKABLE = "Unemployment fell to {n} percent in {y}, the lowest since 1990."
@@ -25,7 +27,8 @@ def run(*args):
     return json.loads(out.getvalue())
 
 
-def test_it_evaluates_the_rule_scorer_without_a_training_file(tmp_path):
+@pytest.mark.django_db
+def test_before_any_training_it_evaluates_the_rule_scorer(tmp_path):
     result = run("evaluate_checkworthiness", english_tsv(tmp_path / "dev.tsv", 20))
     assert result == {
         "language": "en",
@@ -39,6 +42,25 @@ def test_it_evaluates_the_rule_scorer_without_a_training_file(tmp_path):
     }
 
 
+@pytest.mark.django_db
+def test_without_a_training_file_it_evaluates_the_desks_current_model(tmp_path):
+    seed = english_tsv(tmp_path / "seed.tsv", 80, start=200)
+    trained = run("train_checkworthiness", "--language", "en", "--from", seed)
+    assert trained["replaced"] is True
+    result = run("evaluate_checkworthiness", english_tsv(tmp_path / "dev.tsv", 20))
+    assert result["scorer"] == trained["model"]
+    assert result["scorer"] == intake.current_scorer("en").version
+    assert result["roc_auc"] == 1.0
+
+
+@pytest.mark.django_db
+def test_a_training_file_does_not_change_the_desks_current_model(tmp_path):
+    train = english_tsv(tmp_path / "train.tsv", 40)
+    dev = english_tsv(tmp_path / "dev.tsv", 20, start=100)
+    result = run("evaluate_checkworthiness", dev, "--train", train)
+    assert result["scorer"] != intake.current_scorer("en").version == "rules-en-1"
+
+
 def test_it_evaluates_a_model_trained_on_another_file(tmp_path):
     train = english_tsv(tmp_path / "train.tsv", 40)
     dev = english_tsv(tmp_path / "dev.tsv", 20, start=100)
@@ -47,6 +69,7 @@ def test_it_evaluates_a_model_trained_on_another_file(tmp_path):
     assert result["scorer"].startswith("en-words-cues-lr-1-n40-")
 
 
+@pytest.mark.django_db
 def test_it_reads_the_text_of_arabic_files_from_the_third_column(tmp_path):
     rows = [
         f"{n}\thttps://x.example/{n}\t"
@@ -72,6 +95,7 @@ def test_it_reads_the_text_of_arabic_files_from_the_third_column(tmp_path):
         (ENGLISH_HEADER + "1\tOnly one label.\tYes\n", "needs both Yes and No"),
     ],
 )
+@pytest.mark.django_db
 def test_it_explains_a_malformed_checkworthiness_file(tmp_path, content, message):
     path = tmp_path / "bad.tsv"
     path.write_text(content, encoding="utf-8")

@@ -23,6 +23,7 @@ from factcheck.models import (
     IntakeSource,
     JobState,
     Language,
+    Outlet,
     Proposal,
     ProposalDecision,
     ProposalState,
@@ -41,6 +42,11 @@ ENGLISH = (
     "According to the court's own list, 123 countries are States Parties to the "
     "statute.\n"
     "I hope the summer will be pleasant for everyone."
+)
+
+ARABIC_TEXT = (
+    "وقال بيسكوف إن تركيا ليست طرفا في نظام روما الأساسي للمحكمة الجنائية الدولية.\n"
+    "وأضاف أن 123 دولة وقعت على النظام منذ عام 2002."
 )
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -342,6 +348,95 @@ def test_a_pasted_articles_proposal_becomes_a_claim_without_an_appearance(
     assert claim.text.startswith("According to the court's own list")
     assert not claim.appearances.exists()
     assert f"#{article.pk}" in claim.submitted_context
+
+
+def test_a_link_from_a_site_the_desk_does_not_know_adds_it_as_an_outlet(
+    fact_checker, editor, httpserver, loopback_allowed
+):
+    article = processed(
+        intake.submit_article(actor=fact_checker, url=served_page(httpserver))
+    )
+    assert article.outlet is None
+    first, second = article.proposals.order_by("position")[:2]
+
+    claim = intake.make_claim(first, actor=editor)
+    other = intake.make_claim(second, actor=fact_checker)
+
+    appearance = Appearance.objects.get(claim=claim)
+    outlet = appearance.article.outlet
+    assert (outlet.name, outlet.domain, outlet.language) == (
+        "127.0.0.1",
+        "127.0.0.1",
+        Language.ENGLISH,
+    )
+    assert appearance.article.url == article.canonical_url
+    assert appearance.quote == first.text and appearance.is_first
+    # The second claim from the article appears in the same Article and outlet.
+    assert Appearance.objects.get(claim=other).article == appearance.article
+    assert Outlet.objects.count() == 1
+    assert Event.objects.about(outlet).get().actor == editor
+    article.refresh_from_db()
+    assert article.outlet == outlet
+
+
+def test_pasted_text_gets_its_appearance_in_the_link_the_editor_gives(
+    fact_checker, editor
+):
+    known = factories.outlet(domain="levant-ledger.example", language="en")
+    article = processed(pasted(fact_checker))
+    first, second = article.proposals.order_by("position")[:2]
+
+    claim = intake.make_claim(
+        first,
+        actor=editor,
+        article_url="https://www.levant-ledger.example/news/1?utm_source=x",
+    )
+    other = intake.make_claim(second, actor=editor)
+
+    appearance = Appearance.objects.get(claim=claim)
+    assert appearance.article.url == "https://www.levant-ledger.example/news/1"
+    assert appearance.article.outlet == known
+    assert appearance.quote == first.text
+    assert claim.submitted_context == appearance.article.url
+    # The link is the article's now: the next claim appears there too.
+    assert Appearance.objects.get(claim=other).article == appearance.article
+
+
+def test_pasted_text_from_an_unknown_site_adds_the_outlet(fact_checker):
+    article = processed(pasted(fact_checker, ARABIC_TEXT))
+    claim = intake.make_claim(
+        article.proposals.get(position=0),
+        actor=fact_checker,
+        article_url="https://aldiyar-news.example/2023/turkey",
+    )
+    outlet = claim.appearances.get().article.outlet
+    assert (outlet.domain, outlet.language) == ("aldiyar-news.example", "ar")
+
+
+@pytest.mark.parametrize(
+    "link", ["not a link", "ftp://files.example/a", "javascript:alert(1)"]
+)
+def test_a_bad_link_for_pasted_text_is_refused_and_nothing_is_stored(
+    fact_checker, link
+):
+    article = processed(pasted(fact_checker))
+    proposal = article.proposals.get(position=0)
+    with pytest.raises(ValidationError) as refused:
+        intake.make_claim(proposal, actor=fact_checker, article_url=link)
+    assert refused.value.message_dict["article_url"]
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.OPEN
+    assert not Claim.objects.exists()
+    assert not Outlet.objects.exists()
+
+
+def test_a_link_is_refused_for_an_article_that_has_one(proposal, fact_checker):
+    with pytest.raises(ValidationError) as refused:
+        intake.make_claim(
+            proposal, actor=fact_checker, article_url="https://news.example/other"
+        )
+    assert "has its link already" in refused.value.message_dict["article_url"][0]
+    assert not Claim.objects.exists()
 
 
 def test_a_proposal_is_decided_once(proposal, fact_checker, editor):

@@ -40,6 +40,7 @@ def test_every_periodic_job_names_a_task_the_worker_knows():
         "factcheck.tasks.heartbeat",
         "factcheck.tasks.train_checkworthiness",
         "factcheck.tasks.render_pages",
+        "factcheck.tasks.poll_feeds",
     }
     assert scheduled <= set(app.tasks)
     assert (

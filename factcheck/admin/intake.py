@@ -75,6 +75,16 @@ class MakeClaimForm(forms.Form):
     claimant = forms.ModelChoiceField(
         label=_("Claimant"), queryset=Claimant.objects.all(), required=False
     )
+    # Shown for pasted text only: an article with a link has its appearance.
+    article_url = forms.CharField(
+        label=_("Where it was published (link)"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Pasted text has no link: give the article's, and the claim gets its "
+            "appearance there."
+        ),
+    )
 
 
 class DismissForm(forms.Form):
@@ -253,6 +263,7 @@ def _make_claim(proposal: Proposal, actor, data: dict) -> str:
         text=data["text"],
         language=data["language"],
         claimant=data["claimant"],
+        article_url=data["article_url"],
     )
     return _("Claim #%(n)d is in the queue.") % {"n": claim.pk}
 
@@ -321,6 +332,8 @@ def _row(proposal: Proposal, matched: dict, *, may_decide: bool, claimants) -> d
         row["claim_form"].fields["claimant"].choices = [("", "—")] + [
             (c.pk, c.name) for c in claimants
         ]
+        if proposal.article.url:
+            del row["claim_form"].fields["article_url"]
         first = next((m for m in matches if m["strong"]), None)
         row["dismiss_form"] = DismissForm(
             initial={

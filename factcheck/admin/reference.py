@@ -3,13 +3,25 @@ audit trail and API keys."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from factcheck import services
-from factcheck.admin.common import FREE_TEXT, RefusalsAsMessages
+from factcheck.admin.common import FREE_TEXT, RefusalsAsMessages, local_time
 from factcheck.admin.history import EventHistory
-from factcheck.models import ApiToken, Article, Claimant, Event, Outlet, Rating, Tag
+from factcheck.models import (
+    ApiToken,
+    Article,
+    Claimant,
+    Event,
+    Outlet,
+    OutletFeed,
+    Rating,
+    Tag,
+)
+from factcheck.services import feeds
 
 
 class ReferenceAdmin(EventHistory, admin.ModelAdmin):
@@ -32,10 +44,68 @@ class ReferenceAdmin(EventHistory, admin.ModelAdmin):
 # --- Reference data ------------------------------------------------------------------
 
 
+class OutletFeedForm(forms.ModelForm):
+    class Meta:
+        model = OutletFeed
+        fields = ["url", "interval", "is_active"]
+
+    def clean_url(self):
+        # Fetched now, so a link that is no feed is refused while the person
+        # adding it is here, not discovered at the first poll.
+        url = self.cleaned_data["url"]
+        if url and (self.instance.pk is None or url != self.instance.url):
+            try:
+                feeds.check_feed(url)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["url"]) from exc
+        return url
+
+
+class OutletFeedInline(admin.TabularInline):
+    """The outlet's RSS and Atom feeds, polled for new articles; the poll's
+    state (when, the last error) is shown, not edited."""
+
+    model = OutletFeed
+    form = OutletFeedForm
+    extra = 0
+    fields = ["url", "interval", "is_active", "polled", "next_poll", "error"]
+    readonly_fields = ["polled", "next_poll", "error"]
+
+    @admin.display(description=_("last polled"))
+    def polled(self, feed: OutletFeed) -> str:
+        return local_time(feed.last_polled_at) if feed.pk else "—"
+
+    @admin.display(description=_("next poll"))
+    def next_poll(self, feed: OutletFeed) -> str:
+        return local_time(feed.next_poll_at) if feed.pk else "—"
+
+    @admin.display(description=_("last error"))
+    def error(self, feed: OutletFeed) -> str:
+        if not feed.pk or not feed.last_error:
+            return "—"
+        return format_html(
+            '<span class="errornote">{}</span> {}',
+            feed.last_error,
+            ngettext(
+                "(%(n)d failure in a row)", "(%(n)d failures in a row)", feed.failures
+            )
+            % {"n": feed.failures},
+        )
+
+
 @admin.register(Outlet)
 class OutletAdmin(ReferenceAdmin):
     list_display = ["name", "name_ar", "domain", "language"]
     search_fields = ["name", "name_ar", "domain"]
+    inlines = [OutletFeedInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OutletFeed:
+            return super().save_formset(request, form, formset, change)
+        for feed in formset.save(commit=False):
+            feeds.save_feed(feed, actor=request.user)
+        for feed in formset.deleted_objects:
+            feeds.delete_feed(feed, actor=request.user)
 
 
 @admin.register(Article)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from factcheck import services
 from factcheck.claimreview import claim_review
+from factcheck.fields import has_visible_text
 from factcheck.intake.rules import REASON_LABELS
 from factcheck.models import (
     INTAKE_TEXT_MAX_LENGTH,
@@ -207,6 +208,13 @@ class MatchQuerySerializer(serializers.Serializer):
     limit = QueryIntegerField(
         min_value=1, max_value=20, default=5, help_text="How many to return."
     )
+
+    def validate_text(self, value: str) -> str:
+        if not has_visible_text(value):
+            raise serializers.ValidationError(
+                _("The text has nothing to read: only spaces or invisible marks.")
+            )
+        return value
 
 
 class FactCheckMatchSerializer(serializers.Serializer):
@@ -595,6 +603,14 @@ class MakeClaimSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False)
     claimant = serializers.PrimaryKeyRelatedField(
         queryset=Claimant.objects.all(), allow_null=True, required=False
+    )
+    article_url = TextOnlyField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="For pasted text: the link of the article it was published in, "
+        "where the claim's appearance is recorded (an article taken in by its "
+        "link has one already). A site the desk does not know becomes an outlet.",
     )
 
 

@@ -9,6 +9,7 @@ progress (waiting, running, done, failed). The pure processing is
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -361,3 +362,81 @@ class ProposalDecision(models.Model):
 
     def __str__(self) -> str:
         return self.get_reason_display() or self.get_outcome_display()
+
+
+# How often a feed may be polled, in minutes: an outlet's feed changes a few
+# times an hour at most, and polling more often than every 5 minutes is rude.
+FEED_INTERVAL_MIN = 5
+FEED_INTERVAL_MAX = 24 * 60
+
+
+class OutletFeedQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(is_active=True, next_poll_at__lte=now).order_by(
+            "next_poll_at", "pk"
+        )
+
+
+class OutletFeed(models.Model):
+    """An RSS or Atom feed of an outlet, polled by beat for new articles.
+
+    The validators the server last sent (ETag, Last-Modified) go back with the
+    next poll, so an unchanged feed costs it a 304; failures push the next
+    poll further away (factcheck.services.feeds).
+    """
+
+    outlet = models.ForeignKey(
+        Outlet, models.CASCADE, related_name="feeds", verbose_name=_("outlet")
+    )
+    url = HttpURLField(_("feed link"), unique=True)
+    interval = models.PositiveIntegerField(
+        _("poll every (minutes)"),
+        default=30,
+        validators=[
+            MinValueValidator(FEED_INTERVAL_MIN),
+            MaxValueValidator(FEED_INTERVAL_MAX),
+        ],
+    )
+    is_active = models.BooleanField(_("polled"), default=True)
+    etag = models.CharField(_("ETag"), max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(
+        _("Last-Modified"), max_length=100, blank=True, editable=False
+    )
+    next_poll_at = models.DateTimeField(
+        _("next poll"), default=timezone.now, editable=False
+    )
+    last_polled_at = models.DateTimeField(
+        _("last polled"), null=True, blank=True, editable=False
+    )
+    failures = models.PositiveSmallIntegerField(
+        _("failures in a row"), default=0, editable=False
+    )
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+
+    objects = OutletFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("feed")
+        verbose_name_plural = _("feeds")
+        ordering = ["outlet", "url"]
+        indexes = [
+            models.Index(
+                fields=["next_poll_at"],
+                condition=Q(is_active=True),
+                name="outletfeed_due_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    interval__gte=FEED_INTERVAL_MIN, interval__lte=FEED_INTERVAL_MAX
+                ),
+                name="outletfeed_interval_polite",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url

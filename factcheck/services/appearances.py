@@ -5,13 +5,14 @@ are the writes themselves, shared with correct() after publication.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from factcheck.models import Appearance, Article, Claim, EventKind
+from factcheck.models import Appearance, Article, Claim, EventKind, Outlet
 from factcheck.services.audit import record, snapshot
 from factcheck.services.errors import GuardFailed, NotAllowed
 from factcheck.services.records import require, require_draft, validate_changes
@@ -39,6 +40,46 @@ def get_or_create_article(
     except IntegrityError:
         # A colleague saved the same link a moment ago: use theirs.
         return Article.objects.get(url=article.url)
+
+
+def outlet_domain(url: str) -> str:
+    """The domain of the outlet a link belongs to: its host, lower-case, without
+    "www." (Outlet.domain is stored so)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+def outlet_of(url: str) -> Outlet | None:
+    domain = outlet_domain(url)
+    return Outlet.objects.filter(domain=domain).first() if domain else None
+
+
+def get_or_create_outlet(
+    *, actor: AbstractBaseUser | None, url: str, language: str
+) -> Outlet:
+    """The outlet a link belongs to; one named by its domain when the desk does
+    not know it yet, so that an article from anywhere can be an appearance. An
+    administrator can give it its proper names later."""
+    known = outlet_of(url)
+    if known is not None:
+        return known
+    if actor is not None:
+        require(actor, "factcheck.add_outlet", _("You may not add outlets."))
+    domain = outlet_domain(url)
+    outlet = Outlet(name=domain, domain=domain, language=language)
+    outlet.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            outlet.save()
+            if actor is not None:
+                record(None, EventKind.CREATE, actor, subject=outlet)
+            return outlet
+    except IntegrityError:
+        # A colleague's article from the same site made it a moment ago.
+        return Outlet.objects.get(domain=domain)
 
 
 def add_appearance(

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factcheck.fetching import HTML_CONTENT_TYPES, FetchFailed, Refused, fetch
-from factcheck.fields import FORBIDDEN_CHARS
+from factcheck.fields import FORBIDDEN_CHARS, has_visible_text
 from factcheck.intake.checkworthiness import (
     Decision,
     Replacement,
@@ -44,6 +44,7 @@ from factcheck.intake.pipeline import analyse_article
 from factcheck.models import (
     CHECK_WORTHY_OUTCOMES,
     INTAKE_TEXT_MAX_LENGTH,
+    Article,
     Claim,
     Claimant,
     DecisionOutcome,
@@ -54,7 +55,6 @@ from factcheck.models import (
     IntakeSource,
     JobState,
     Language,
-    Outlet,
     Proposal,
     ProposalDecision,
     ProposalState,
@@ -63,7 +63,12 @@ from factcheck.models import (
     Status,
 )
 from factcheck.services import outbox, vectors
-from factcheck.services.appearances import add_appearance, get_or_create_article
+from factcheck.services.appearances import (
+    add_appearance,
+    get_or_create_article,
+    get_or_create_outlet,
+    outlet_of,
+)
 from factcheck.services.audit import record
 from factcheck.services.claims import submit_claim
 from factcheck.services.errors import GuardFailed, NotAllowed
@@ -110,7 +115,7 @@ def submit_article(
     if bool(url) == bool(text):
         raise ValidationError(_("Give either the article's link or its text."))
     if url:
-        fields = _fetched_article(url)
+        fields = article_from_link(url)
     else:
         fields = {"source": IntakeSource.TEXT, "text": _article_text(text, "text")}
         fields["title"] = title.strip()
@@ -123,7 +128,8 @@ def record_article(*, actor: AbstractBaseUser | None, **fields) -> IntakeArticle
     is one already. submit_article's second half, and the demo's way in."""
     fields["text"] = _article_text(fields.get("text", ""), "text")
     fields["language"] = detect_language(fields["text"])
-    fields["outlet"] = _outlet_of(fields.get("canonical_url", ""))
+    if fields.get("outlet") is None:
+        fields["outlet"] = outlet_of(fields.get("canonical_url", ""))
     article = IntakeArticle(created_by=actor, **fields)
     article.full_clean(exclude=["outlet", "article"], validate_constraints=False)
     existing = _already_taken_in(article.canonical_url)
@@ -150,6 +156,16 @@ def record_article(*, actor: AbstractBaseUser | None, **fields) -> IntakeArticle
     return article
 
 
+def taken_in(links: Iterable[str]) -> set[str]:
+    """Which of these links an article already taken in has, by any route (its
+    link as given, or its page's canonical link)."""
+    links = {link for link in links if link}
+    found = IntakeArticle.objects.filter(
+        Q(canonical_url__in=links) | Q(url__in=links)
+    ).values_list("canonical_url", "url")
+    return links & {link for pair in found for link in pair}
+
+
 def _already_taken_in(canonical_url: str) -> IntakeArticle | None:
     if not canonical_url:
         return None
@@ -159,7 +175,7 @@ def _already_taken_in(canonical_url: str) -> IntakeArticle | None:
 def _article_text(text: str, field: str) -> str:
     # Bidirectional controls are layout, not words; pages and pastes carry them.
     text = FORBIDDEN_CHARS.sub("", text).strip()
-    if not text:
+    if not has_visible_text(text):
         raise ValidationError({field: _("The article has no text.")})
     if len(text) > INTAKE_TEXT_MAX_LENGTH:
         raise ValidationError(
@@ -174,8 +190,9 @@ def _article_text(text: str, field: str) -> str:
     return text
 
 
-def _fetched_article(url: str) -> dict:
-    """The page behind a link, as article fields; ValidationError if it is none."""
+def article_from_link(url: str) -> dict:
+    """The page behind a link, as article fields; ValidationError if it is none.
+    A link submitted by hand and a feed's item are read alike."""
     try:
         fetched = fetch(url)
     except Refused as exc:
@@ -234,11 +251,6 @@ def _date(value: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _outlet_of(url: str) -> Outlet | None:
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    return Outlet.objects.filter(domain=host).first() if host else None
 
 
 # --- Processing (in Celery) ---------------------------------------------------------
@@ -528,14 +540,31 @@ def make_claim(
     text: str | None = None,
     language: str | None = None,
     claimant: Claimant | None = None,
+    article_url: str = "",
 ) -> Claim:
     """The proposal becomes a claim in the queue, with its appearance in the
-    article (the sentence as the quote) when the article has a link."""
+    article (the sentence as the quote).
+
+    An appearance is in an Article, which is known by its link: pasted text
+    has one only when the editor gives it (`article_url`, where the text was
+    published); without it the claim notes the intake article it came from.
+    A link from a site the desk does not know adds that site as an outlet.
+    """
     if not actor.has_perm(DECIDE):
         raise NotAllowed(_("Only fact-checkers and editors decide on proposals."))
+    article_url = _editors_link(article_url)
     with transaction.atomic(durable=True):
         locked = _lock_open(proposal)
         intake = locked.article
+        if article_url and (intake.url or intake.article_id):
+            raise ValidationError(
+                {
+                    "article_url": _(
+                        "This article has its link already; give one only for "
+                        "pasted text."
+                    )
+                }
+            )
         claim = submit_claim(
             text=text if text is not None else locked.text,
             language=language or locked.language,
@@ -543,9 +572,10 @@ def make_claim(
             claimant=claimant,
             claimed_on=intake.published_on,
             context=intake.url
+            or article_url
             or _("Intake article #%(n)d (pasted text)") % {"n": intake.pk},
         )
-        article = _desk_article(intake, actor=actor)
+        article = _desk_article(intake, actor=actor, url=article_url)
         if article is not None:
             add_appearance(
                 claim, actor=actor, article=article, quote=locked.text, is_first=True
@@ -571,22 +601,41 @@ def make_claim(
     return claim
 
 
-def _desk_article(intake: IntakeArticle, *, actor: AbstractBaseUser):
-    """The desk's Article for an intake article with a link and a known outlet."""
+def _editors_link(url: str) -> str:
+    """The link an editor gave for pasted text, as an Article would store it;
+    refused on its own field."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        return Article._meta.get_field("url").clean(url, None)
+    except ValidationError as exc:
+        raise ValidationError({"article_url": exc.messages}) from exc
+
+
+def _desk_article(intake: IntakeArticle, *, actor: AbstractBaseUser, url: str = ""):
+    """The desk's Article for an intake article with a link (its own, or the
+    one the editor gave for pasted text); None for pasted text without one."""
     if intake.article_id is not None:
         return intake.article
-    if not intake.canonical_url or intake.outlet_id is None:
+    url = intake.canonical_url or intake.url or url
+    if not url:
         return None
+    outlet = intake.outlet or get_or_create_outlet(
+        actor=actor, url=url, language=intake.language
+    )
     article = get_or_create_article(
         actor=actor,
-        url=intake.canonical_url,
-        outlet=intake.outlet,
+        url=url,
+        outlet=outlet,
         title=intake.title or str(intake)[:500],
         language=intake.language,
         published_on=intake.published_on,
         text=intake.text,
     )
-    IntakeArticle.objects.filter(pk=intake.pk).update(article=article)
+    IntakeArticle.objects.filter(pk=intake.pk).update(
+        article=article, outlet=outlet, url=intake.url or url
+    )
     return article
 
 

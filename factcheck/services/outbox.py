@@ -36,6 +36,7 @@ DELIVER_WEBHOOK = "factcheck.tasks.deliver_webhook"
 EMAIL_NOTIFICATION = "factcheck.tasks.email_notification"
 PROCESS_INTAKE_ARTICLE = "factcheck.tasks.process_intake_article"
 EMBED_CLAIM = "factcheck.tasks.embed_claim"
+POLL_FEED = "factcheck.tasks.poll_feed"
 
 
 def enqueue(task_name: str, model: type, pk: int) -> None:
@@ -50,6 +51,15 @@ def enqueue(task_name: str, model: type, pk: int) -> None:
         logger.warning("%s %s not enqueued; the sweeper will retry", task_name, pk)
         return
     model.objects.filter(pk=pk).update(enqueued_at=timezone.now())
+
+
+def send(task_name: str, pk: int) -> None:
+    """Send a task whose own row keeps no outbox state (a feed's poll: the feed
+    is simply due again at its next interval if the message is lost)."""
+    try:
+        current_app.signature(task_name, args=[pk]).apply_async(retry=True)
+    except Exception:  # whatever the transport raises: the row is due again later
+        logger.warning("%s %s not sent; it is due again later", task_name, pk)
 
 
 def record_archive_job(

@@ -26,23 +26,26 @@ def save_reference(instance, *, actor: AbstractBaseUser) -> None:
         )
         instance.save()
         pages.forget_pages(showing(instance))
-        if stored is None:
-            record(None, EventKind.CREATE, actor, subject=instance)
-        else:
-            before, after = snapshot(stored, names), snapshot(instance, names)
-            changed = sorted(k for k in names if before[k] != after[k])
-            if changed:
-                record(
-                    None,
-                    EventKind.EDIT,
-                    actor,
-                    subject=instance,
-                    data={
-                        "fields": changed,
-                        "previous": {k: before[k] for k in changed},
-                    },
-                )
+        record_saved(instance, stored=stored, names=names, actor=actor)
         transaction.on_commit(purge_public_pages)
+
+
+def record_saved(instance, *, stored, names, actor: AbstractBaseUser) -> None:
+    """The Event of a staff edit: "created", or the fields that changed and what
+    they said before (`stored` is the row as it was, None for a new one)."""
+    if stored is None:
+        record(None, EventKind.CREATE, actor, subject=instance)
+        return
+    before, after = snapshot(stored, names), snapshot(instance, names)
+    changed = sorted(k for k in names if before[k] != after[k])
+    if changed:
+        record(
+            None,
+            EventKind.EDIT,
+            actor,
+            subject=instance,
+            data={"fields": changed, "previous": {k: before[k] for k in changed}},
+        )
 
 
 def delete_reference(instance, *, actor: AbstractBaseUser) -> None:

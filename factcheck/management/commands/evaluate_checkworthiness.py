@@ -5,19 +5,21 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from factcheck.intake.checkworthiness import Decision, RuleScorer, TrainedScorer
+from factcheck.intake.checkworthiness import Decision, TrainedScorer
 from factcheck.intake.evaluation import LANGUAGES, evaluate_scorer
 from factcheck.intake.language import detect_language
 from factcheck.intake.tsv import TsvError, read_labelled_tsv
+from factcheck.services import intake
 
 
 class Command(BaseCommand):
     help = (
         "Score every row of a CheckThat!-format TSV (id, text, class_label Yes/No) "
         "and print JSON: n, positives, average_precision, roc_auc, f1_yes, "
-        "threshold, scorer. With --train, the scorer is a model trained on that "
-        "file; without it, the rule-based scorer (the desk's own current model is "
-        "trained and replaced by train_checkworthiness)."
+        "threshold, scorer. Without --train, the scorer is the desk's current "
+        "model for the language (the one that ranks new articles: trained by "
+        "train_checkworthiness, or the rule-based scorer until one is); with "
+        "--train, a model trained on that file alone (the desk's is not changed)."
     )
 
     def add_arguments(self, parser):
@@ -39,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: has no rows")
         language = language or _majority_language(row.text for row in rows)
         if training is None:
-            scorer = RuleScorer(language)
+            scorer = intake.load_scorer(intake.current_scorer(language))
         else:
             decisions = [Decision(r.text, r.label, i) for i, r in enumerate(training)]
             try:
