@@ -18,11 +18,13 @@ from factcheck.models.claims import Appearance, Claim, ClaimQuerySet, with_tag
 from factcheck.models.events import Event, EventKind
 from factcheck.models.evidence import LinkStatus, Source, SourceKind, Stance
 from factcheck.models.factchecks import (
+    SEARCH_LIMIT,
     Correction,
     CorrectionKind,
     CorrectionQuerySet,
     FactCheck,
     FactCheckQuerySet,
+    SearchDocument,
     byline,
     having_published_factchecks,
 )
@@ -154,6 +156,8 @@ __all__ = [
     "ProposalDecision",
     "ProposalState",
     "PublicPage",
+    "SEARCH_LIMIT",
+    "SearchDocument",
     "Rating",
     "RatingQuerySet",
     "ScorerKind",

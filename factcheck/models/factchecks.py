@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from factcheck.fields import CleanCharField, CleanTextField, clean_text_constraint
-from factcheck.models.claims import Appearance, Claim, matched_claims
+from factcheck.models.claims import Appearance, Claim
 from factcheck.models.reference import Rating
 from factcheck.models.search import (
     BODY_MAX_LENGTH,
@@ -30,6 +30,10 @@ from factcheck.models.search import (
     searchable_length,
 )
 from factcheck.models.workflow import Status
+
+# The most fact-checks a search ranks and counts: the newest that match. A page
+# that reaches it says "1,000 or more" and asks for more words.
+SEARCH_LIMIT = 1000
 
 
 class FactCheckQuerySet(models.QuerySet):
@@ -95,11 +99,22 @@ class FactCheckQuerySet(models.QuerySet):
         )
 
     def search(self, text: str):
-        """Fact-checks found by the desk's one search (see matched_claims), best
-        first."""
+        """Fact-checks found by the desk's one search: by a word of the claim's
+        text or of the headline, summary or body; best first.
+
+        Only the SEARCH_LIMIT newest matches are ranked (and counted), so that a
+        word found in thousands of fact-checks costs no more than a rare one: a
+        query with fewer matches than that is ranked in full. The matches come
+        from SearchDocument's narrow rows, not from the fact-checks themselves.
+        """
         query = search_query(text)
+        found = SearchDocument.objects.filter(
+            Q(claim_search=query) | Q(factcheck_search=query)
+        ).values("factcheck_id")
+        then = self.query.order_by or self.model._meta.ordering
+        newest = self.filter(pk__in=found).order_by(*then).values("pk")
         return ranked(
-            self.filter(claim_id__in=matched_claims(query)),
+            self.filter(pk__in=newest[:SEARCH_LIMIT]),
             search_rank(query, claim="claim__search", factcheck="headline_search"),
         )
 
@@ -285,6 +300,40 @@ class FactCheck(models.Model):
             return None
         with override(self.translation_language):
             return reverse("factcheck_detail", kwargs={"slug": slug})
+
+
+class SearchDocument(models.Model):
+    """What search matches a fact-check by, one narrow row each: its claim's
+    vector and its own, copies of `Claim.search` and `FactCheck.search`.
+
+    A common word is found in thousands of fact-checks, and each match is a row
+    to visit; a fact-check's row is over a kilobyte (headline, summary, ranking
+    vector), this one a few dozen bytes (the vectors live out of line, migration
+    0021 sets `toast_tuple_target`), so a hundred of them share a page. Triggers
+    keep the copies (migration 0021): every write to a fact-check's texts or its
+    claim's, whatever made it, updates them in the same transaction.
+    """
+
+    factcheck = models.OneToOneField(
+        FactCheck,
+        models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("fact-check"),
+    )
+    claim_search = SearchVectorField(verbose_name=_("claim's search vector"))
+    factcheck_search = SearchVectorField(verbose_name=_("fact-check's search vector"))
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        indexes = [
+            GinIndex(fields=["claim_search"], name="searchdoc_claim_gin"),
+            GinIndex(fields=["factcheck_search"], name="searchdoc_factcheck_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search document of fact-check {self.factcheck_id}"
 
 
 class CorrectionKind(models.TextChoices):
