@@ -5,7 +5,6 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 # SearchDocument's rows: narrow, their vectors out of line (any row over 128 bytes
 # moves its largest values to the TOAST table), and kept by triggers, so that
 # whatever writes a fact-check's texts or its claim's (a service, an admin form,

@@ -24,11 +24,11 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from factcheck.models import (
+    SEARCH_LIMIT,
     Claimant,
     Correction,
     CorrectionKind,
     FactCheck,
-    SEARCH_LIMIT,
     Rating,
     Status,
     Tag,
