@@ -15,11 +15,14 @@ ALTER TABLE factcheck_searchdocument SET (toast_tuple_target = 128);
 CREATE FUNCTION factcheck_searchdocument_of_factcheck() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO factcheck_searchdocument (factcheck_id, claim_search, factcheck_search)
-    SELECT NEW.id, claim.search, NEW.search
+    INSERT INTO factcheck_searchdocument
+        (factcheck_id, published_at, claim_search, factcheck_search)
+    SELECT NEW.id, CASE WHEN NEW.retracted_at IS NULL THEN NEW.published_at END,
+        claim.search, NEW.search
     FROM factcheck_claim claim WHERE claim.id = NEW.claim_id
     ON CONFLICT (factcheck_id) DO UPDATE
-    SET claim_search = EXCLUDED.claim_search,
+    SET published_at = EXCLUDED.published_at,
+        claim_search = EXCLUDED.claim_search,
         factcheck_search = EXCLUDED.factcheck_search;
     RETURN NULL;
 END $$;
@@ -36,6 +39,8 @@ FOR EACH ROW WHEN (
     OR OLD.body IS DISTINCT FROM NEW.body
     OR OLD.language IS DISTINCT FROM NEW.language
     OR OLD.claim_id IS DISTINCT FROM NEW.claim_id
+    OR OLD.published_at IS DISTINCT FROM NEW.published_at
+    OR OLD.retracted_at IS DISTINCT FROM NEW.retracted_at
 ) EXECUTE FUNCTION factcheck_searchdocument_of_factcheck();
 
 CREATE FUNCTION factcheck_searchdocument_of_claim() RETURNS trigger
@@ -53,8 +58,11 @@ FOR EACH ROW WHEN (
     OLD.text IS DISTINCT FROM NEW.text OR OLD.language IS DISTINCT FROM NEW.language
 ) EXECUTE FUNCTION factcheck_searchdocument_of_claim();
 
-INSERT INTO factcheck_searchdocument (factcheck_id, claim_search, factcheck_search)
-SELECT factcheck.id, claim.search, factcheck.search
+INSERT INTO factcheck_searchdocument
+    (factcheck_id, published_at, claim_search, factcheck_search)
+SELECT factcheck.id,
+    CASE WHEN factcheck.retracted_at IS NULL THEN factcheck.published_at END,
+    claim.search, factcheck.search
 FROM factcheck_factcheck factcheck
 JOIN factcheck_claim claim ON claim.id = factcheck.claim_id;
 """
@@ -87,6 +95,10 @@ class Migration(migrations.Migration):
                         to="factcheck.factcheck",
                         verbose_name="fact-check",
                     ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(null=True, verbose_name="published"),
                 ),
                 (
                     "claim_search",

@@ -32,8 +32,8 @@ from factcheck.models.search import (
 from factcheck.models.workflow import Status
 
 # The most fact-checks a search ranks and counts: the newest that match. A page
-# that reaches it says "1,000 or more" and asks for more words.
-SEARCH_LIMIT = 1000
+# that reaches it says "500 or more" and asks for more words.
+SEARCH_LIMIT = 500
 
 
 class FactCheckQuerySet(models.QuerySet):
@@ -99,23 +99,40 @@ class FactCheckQuerySet(models.QuerySet):
         )
 
     def search(self, text: str):
-        """Fact-checks found by the desk's one search: by a word of the claim's
-        text or of the headline, summary or body; best first.
+        """Fact-checks found by the desk's one search, drafts included: by a word
+        of the claim's text or of the headline, summary or body; best first."""
+        query = search_query(text)
+        return ranked(
+            self.filter(pk__in=SearchDocument.objects.matching(query)),
+            search_rank(query, claim="claim__search", factcheck="headline_search"),
+        )
 
-        Only the SEARCH_LIMIT newest matches are ranked (and counted), so that a
-        word found in thousands of fact-checks costs no more than a rare one: a
-        query with fewer matches than that is ranked in full. The matches come
-        from SearchDocument's narrow rows, not from the fact-checks themselves.
+    def public_search(self, text: str):
+        """The same search over what is published, for the site and the public
+        API: the SEARCH_LIMIT newest published matches, best first.
+
+        Ranking only those makes a word found in thousands of fact-checks cost no
+        more than a rare one; a search with fewer matches is ranked in full. The
+        newest are found in SearchDocument's narrow rows, then this QuerySet's own
+        filters (and `published()`) apply to them.
         """
         query = search_query(text)
-        found = SearchDocument.objects.filter(
-            Q(claim_search=query) | Q(factcheck_search=query)
-        ).values("factcheck_id")
-        then = self.query.order_by or self.model._meta.ordering
-        newest = self.filter(pk__in=found).order_by(*then).values("pk")
+        newest = (
+            SearchDocument.objects.matching(query)
+            .filter(published_at__lte=Now())
+            .order_by("-published_at", "-factcheck_id")[:SEARCH_LIMIT]
+        )
         return ranked(
-            self.filter(pk__in=newest[:SEARCH_LIMIT]),
+            self.published().filter(pk__in=newest),
             search_rank(query, claim="claim__search", factcheck="headline_search"),
+        )
+
+
+class SearchDocumentQuerySet(models.QuerySet):
+    def matching(self, query):
+        """Ids of the fact-checks whose claim's text or own texts match."""
+        return self.filter(Q(claim_search=query) | Q(factcheck_search=query)).values(
+            "factcheck_id"
         )
 
 
@@ -309,9 +326,11 @@ class SearchDocument(models.Model):
     A common word is found in thousands of fact-checks, and each match is a row
     to visit; a fact-check's row is over a kilobyte (headline, summary, ranking
     vector), this one a few dozen bytes (the vectors live out of line, migration
-    0021 sets `toast_tuple_target`), so a hundred of them share a page. Triggers
-    keep the copies (migration 0021): every write to a fact-check's texts or its
-    claim's, whatever made it, updates them in the same transaction.
+    0021 sets `toast_tuple_target`), so a hundred of them share a page, and the
+    newest published matches are sorted here without reading a fact-check.
+    Triggers keep the copies (migration 0021): every write to a fact-check's
+    texts, publication or retraction, or to its claim's text, whatever made it,
+    updates them in the same statement.
     """
 
     factcheck = models.OneToOneField(
@@ -321,8 +340,14 @@ class SearchDocument(models.Model):
         related_name="search_document",
         verbose_name=_("fact-check"),
     )
+    # FactCheck.published_at while it is published, None before and once
+    # retracted: the public search takes its newest matches here. Not indexed on
+    # purpose: walking such an index would read each row's vectors to test them.
+    published_at = models.DateTimeField(null=True, verbose_name=_("published"))
     claim_search = SearchVectorField(verbose_name=_("claim's search vector"))
     factcheck_search = SearchVectorField(verbose_name=_("fact-check's search vector"))
+
+    objects = SearchDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("search document")
