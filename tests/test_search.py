@@ -119,6 +119,11 @@ def test_it_searches_fact_checks_in_their_own_language(factchecks, query, expect
     assert found(FactCheck.objects.search(query), factchecks) == expected
 
 
+def test_it_finds_drafts_for_the_desk_and_never_for_readers(factchecks):
+    assert found(FactCheck.objects.search("grain"), factchecks) == ["grain_en"]
+    assert list(FactCheck.objects.public_search("grain")) == []
+
+
 def test_it_indexes_both_searches_with_gin():
     with connection.cursor() as cursor:
         cursor.execute(
