@@ -3,9 +3,18 @@
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import override
 from rest_framework.test import APIClient
 
-from factcheck.models import Claim, FactCheck, Language, Priority, Status
+from factcheck.models import (
+    Claim,
+    CorrectionKind,
+    FactCheck,
+    Language,
+    Priority,
+    Status,
+)
+from factcheck.services.corrections import correct
 from tests import factories
 from tests.api import editor_api  # noqa: F401 (fixture)
 from tests.test_admin_queue import PINNED_QUEUE_QUERIES
@@ -110,6 +119,11 @@ def test_it_searches_fact_checks_in_their_own_language(factchecks, query, expect
     assert found(FactCheck.objects.search(query), factchecks) == expected
 
 
+def test_it_finds_drafts_for_the_desk_and_never_for_readers(factchecks):
+    assert found(FactCheck.objects.search("grain"), factchecks) == ["grain_en"]
+    assert list(FactCheck.objects.public_search("grain")) == []
+
+
 def test_it_indexes_both_searches_with_gin():
     with connection.cursor() as cursor:
         cursor.execute(
@@ -193,6 +207,7 @@ def api_finds(client, rows: dict, words: str) -> list[str]:
     [
         ("بوتين", ["icc"]),  # in the claim and the headline
         ("اعتقال", ["icc"]),  # only in the claim's text, Arabic
+        ("الجنائيه", ["icc"]),  # the claim's text, with a final ha for ta marbuta
         ("توقيف", ["icc"]),  # only in the headline, Arabic
         ("Statute", ["rome"]),  # only in the claim's text, English
         ("statutes", ["rome"]),  # another inflection of it
@@ -322,3 +337,82 @@ PINNED_PUBLIC_LIST_QUERIES = 9
 PINNED_NEWSROOM_QUEUE_QUERIES = 7
 # A search costs the queue nothing more (see test_admin_queue.py).
 PINNED_ADMIN_QUEUE_QUERIES = PINNED_QUEUE_QUERIES
+
+
+# --- Bounded cost ------------------------------------------------------------------
+#
+# Search matches through SearchDocument's narrow rows, kept by triggers, and ranks
+# only the SEARCH_LIMIT newest matches (see FactCheckQuerySet.search).
+
+
+def test_it_finds_a_fact_check_by_its_words_as_corrected(client, editor):
+    factcheck = factories.public_factcheck(
+        Language.ENGLISH,
+        claim_fields={"text": GRAIN_EN},
+        headline="The grain deal",
+        summary="True.",
+        body="Turkey brokered the talks in Istanbul.",
+    )
+    correct(
+        factcheck,
+        actor=editor,
+        kind=CorrectionKind.CORRECTION,
+        note="The talks were in Ankara; the claim was about the corridor.",
+        body="The talks were held in Ankara.",
+        claim_changes={"text": "The Black Sea corridor reopened in July 2022"},
+    )
+
+    assert site_finds(client, {"grain": factcheck}, "Ankara") == ["grain"]
+    assert site_finds(client, {"grain": factcheck}, "corridor") == ["grain"]
+    assert site_finds(client, {"grain": factcheck}, "Istanbul") == []
+    assert site_finds(client, {"grain": factcheck}, "signed") == []
+
+
+def test_it_ranks_the_newest_matches_and_says_when_there_are_more(client, monkeypatch):
+    monkeypatch.setattr("factcheck.models.factchecks.SEARCH_LIMIT", 2)
+    monkeypatch.setattr("factcheck.public.views.SEARCH_LIMIT", 2)
+    oldest = factories.public_factcheck(
+        Language.ENGLISH, headline="Turkey and the ICC", body="Ankara."
+    )
+    # In the headline, but older than the other body-only match: ranked first.
+    headline = factories.public_factcheck(
+        Language.ENGLISH, headline="Turkey and the grain deal", body="Ankara."
+    )
+    newest = factories.public_factcheck(
+        Language.ENGLISH, headline="The grain deal", body="Turkey brokered it."
+    )
+    rows = {"oldest": oldest, "headline": headline, "newest": newest}
+
+    response = client.get(SITE_LIST, {"q": "Turkey"})
+
+    names = {row.slug: name for name, row in rows.items()}
+    shown = [names[fc.slug] for fc in response.context["page"].object_list]
+    assert shown == ["headline", "newest"]
+    assert (
+        "2 or more fact-checks match: the newest 2 are shown, best match first."
+        in response.text
+    )
+    # A search found by fewer fact-checks than the limit is counted as usual.
+    assert "1 fact-check" in client.get(SITE_LIST, {"q": "brokered"}).text
+
+
+def test_it_says_in_arabic_when_a_search_reaches_its_limit(client, monkeypatch):
+    monkeypatch.setattr("factcheck.models.factchecks.SEARCH_LIMIT", 1)
+    monkeypatch.setattr("factcheck.public.views.SEARCH_LIMIT", 1)
+    for _ in range(2):
+        factories.public_factcheck(Language.ARABIC, claim_fields={"text": ICC_AR})
+
+    with override(Language.ARABIC):
+        response = client.get(reverse("factcheck_list"), {"q": "الجنائيه"})
+
+    assert "1 تحققًا أو أكثر تطابق البحث" in response.text
+
+
+def test_it_keeps_search_documents_narrow():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'factcheck_searchdocument'"
+        )
+        (options,) = cursor.fetchone()
+
+    assert options == ["toast_tuple_target=128"]

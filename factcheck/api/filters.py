@@ -80,7 +80,7 @@ class FactCheckFilter(filters.FilterSet):
         return with_tag(queryset, value)
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value.strip()) if value.strip() else queryset
+        return queryset.public_search(value.strip()) if value.strip() else queryset
 
 
 class RankedOrdering(OrderingFilter):

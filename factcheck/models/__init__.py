@@ -18,11 +18,13 @@ from factcheck.models.claims import Appearance, Claim, ClaimQuerySet, with_tag
 from factcheck.models.events import Event, EventKind
 from factcheck.models.evidence import LinkStatus, Source, SourceKind, Stance
 from factcheck.models.factchecks import (
+    SEARCH_LIMIT,
     Correction,
     CorrectionKind,
     CorrectionQuerySet,
     FactCheck,
     FactCheckQuerySet,
+    SearchDocument,
     byline,
     having_published_factchecks,
 )
@@ -115,6 +117,7 @@ __all__ = [
     "RESEARCH",
     "RETRACT",
     "SEARCH_CONFIGS",
+    "SEARCH_LIMIT",
     "TRANSITIONS",
     "TRIAGE",
     "ApiToken",
@@ -162,6 +165,7 @@ __all__ = [
     "RatingQuerySet",
     "ScorerKind",
     "ScorerModel",
+    "SearchDocument",
     "Source",
     "SourceArchive",
     "SourceKind",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from factcheck.fields import CleanCharField, CleanTextField, clean_text_constraint
-from factcheck.models.claims import Appearance, Claim, matched_claims
+from factcheck.models.claims import Appearance, Claim
 from factcheck.models.reference import Rating
 from factcheck.models.search import (
     BODY_MAX_LENGTH,
@@ -30,6 +30,10 @@ from factcheck.models.search import (
     searchable_length,
 )
 from factcheck.models.workflow import Status
+
+# The most fact-checks a search ranks and counts: the newest that match. A page
+# that reaches it says "500 or more" and asks for more words.
+SEARCH_LIMIT = 500
 
 
 class FactCheckQuerySet(models.QuerySet):
@@ -95,12 +99,40 @@ class FactCheckQuerySet(models.QuerySet):
         )
 
     def search(self, text: str):
-        """Fact-checks found by the desk's one search (see matched_claims), best
-        first."""
+        """Fact-checks found by the desk's one search, drafts included: by a word
+        of the claim's text or of the headline, summary or body; best first."""
         query = search_query(text)
         return ranked(
-            self.filter(claim_id__in=matched_claims(query)),
+            self.filter(pk__in=SearchDocument.objects.matching(query)),
             search_rank(query, claim="claim__search", factcheck="headline_search"),
+        )
+
+    def public_search(self, text: str):
+        """The same search over what is published, for the site and the public
+        API: the SEARCH_LIMIT newest published matches, best first.
+
+        Ranking only those makes a word found in thousands of fact-checks cost no
+        more than a rare one; a search with fewer matches is ranked in full. The
+        newest are found in SearchDocument's narrow rows, then this QuerySet's own
+        filters (and `published()`) apply to them.
+        """
+        query = search_query(text)
+        newest = (
+            SearchDocument.objects.matching(query)
+            .filter(published_at__lte=Now())
+            .order_by("-published_at", "-factcheck_id")[:SEARCH_LIMIT]
+        )
+        return ranked(
+            self.published().filter(pk__in=newest),
+            search_rank(query, claim="claim__search", factcheck="headline_search"),
+        )
+
+
+class SearchDocumentQuerySet(models.QuerySet):
+    def matching(self, query):
+        """Ids of the fact-checks whose claim's text or own texts match."""
+        return self.filter(Q(claim_search=query) | Q(factcheck_search=query)).values(
+            "factcheck_id"
         )
 
 
@@ -285,6 +317,48 @@ class FactCheck(models.Model):
             return None
         with override(self.translation_language):
             return reverse("factcheck_detail", kwargs={"slug": slug})
+
+
+class SearchDocument(models.Model):
+    """What search matches a fact-check by, one narrow row each: its claim's
+    vector and its own, copies of `Claim.search` and `FactCheck.search`.
+
+    A common word is found in thousands of fact-checks, and each match is a row
+    to visit; a fact-check's row is over a kilobyte (headline, summary, ranking
+    vector), this one a few dozen bytes (the vectors live out of line, migration
+    0021 sets `toast_tuple_target`), so a hundred of them share a page, and the
+    newest published matches are sorted here without reading a fact-check.
+    Triggers keep the copies (migration 0021): every write to a fact-check's
+    texts, publication or retraction, or to its claim's text, whatever made it,
+    updates them in the same statement.
+    """
+
+    factcheck = models.OneToOneField(
+        FactCheck,
+        models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("fact-check"),
+    )
+    # FactCheck.published_at while it is published, None before and once
+    # retracted: the public search takes its newest matches here. Not indexed on
+    # purpose: walking such an index would read each row's vectors to test them.
+    published_at = models.DateTimeField(null=True, verbose_name=_("published"))
+    claim_search = SearchVectorField(verbose_name=_("claim's search vector"))
+    factcheck_search = SearchVectorField(verbose_name=_("fact-check's search vector"))
+
+    objects = SearchDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        indexes = [
+            GinIndex(fields=["claim_search"], name="searchdoc_claim_gin"),
+            GinIndex(fields=["factcheck_search"], name="searchdoc_factcheck_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search document of fact-check {self.factcheck_id}"
 
 
 class CorrectionKind(models.TextChoices):

@@ -210,4 +210,4 @@ class FactCheckFilters(forms.Form):
         if data.get("tag"):
             factchecks = with_tag(factchecks, data["tag"])
         text = data.get("q", "").strip()
-        return factchecks.search(text) if text else factchecks
+        return factchecks.public_search(text) if text else factchecks
