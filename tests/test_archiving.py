@@ -25,7 +25,7 @@ from factcheck.models import (
     SourceArchive,
     Status,
 )
-from factcheck.public import cache as page_cache
+from factcheck import pagecache as page_cache
 from tests import factories
 
 PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><title>الدول الأطراف</title>

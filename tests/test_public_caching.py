@@ -8,7 +8,7 @@ from django.utils import translation
 
 from factcheck import pagecache, services
 from factcheck.models import CorrectionKind, FactCheck, Language, Status
-from factcheck.public import cache as page_cache
+from factcheck import pagecache as page_cache
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from factcheck import services
 from factcheck.models import Delivery, Event, FactCheck, Status, Subscriber
-from factcheck.public import cache as page_cache
+from factcheck import pagecache as page_cache
 from tests import factories
 
 pytestmark = pytest.mark.django_db

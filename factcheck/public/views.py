@@ -7,9 +7,6 @@ reach a page by any other path. Each page runs a fixed number of queries however
 many fact-checks, sources, appearances or corrections there are; the tests pin them.
 """
 
-import hashlib
-
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import Now
@@ -32,9 +29,9 @@ from factcheck.models import (
     Status,
     Tag,
 )
+from factcheck.pagecache import cached_public
 from factcheck.pages import factcheck_page, home_links, page_parts, without_bodies
-from factcheck.public.cache import PAGE_SECONDS, cached_public, generation_of
-from factcheck.public.filters import FactCheckFilters
+from factcheck.public.filters import FactCheckFilters, offered
 
 LATEST = 10
 PER_PAGE = 20
@@ -42,23 +39,8 @@ MAX_OFFSET = 2**31
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    """The requested page, with the total counted once per generation of the
-    public cache for each list and set of filters: every reader of the list,
-    and page 2 of a search, reuse it. Counting every published row behind the
-    join is most of an unfiltered list's time at newsroom scale."""
-    paginator = Paginator(queryset, PER_PAGE)
-    asked = request.GET.copy()
-    asked.pop("page", None)
-    what = f"{request.path}?{asked.urlencode()}".encode()
-    key = f"public:count:{generation_of(request)}:{hashlib.sha256(what).hexdigest()}"
-    # Beside the pages: one entry per list and search, as many as there are.
-    pages = caches["pages"]
-    count = pages.get(key)
-    if count is None:
-        pages.set(key, paginator.count, PAGE_SECONDS)
-    else:
-        paginator.count = count  # a cached_property: set, it is not counted again
-    return paginator.get_page(request.GET.get("page"))
+    """The requested page (the page's whole response is what is cached)."""
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
@@ -94,14 +76,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_public
 def factcheck_list(request: HttpRequest) -> HttpResponse:
     filters = FactCheckFilters(
-        request.GET or None,
+        request.GET,
+        without_bodies(FactCheck.objects.published()),
+        offered=offered(request),
         language=get_language(),
-        generation=generation_of(request),
     )
-    found = filters.filter(without_bodies(FactCheck.objects.published()))
-    page = (search_results if filters.searching else paginate)(request, found)
+    page = (search_results if filters.searching else paginate)(request, filters.qs)
     return render(
-        request, "factcheck/factcheck_list.html", {"filters": filters, "page": page}
+        request,
+        "factcheck/factcheck_list.html",
+        {"filters": filters.form, "page": page},
     )
 
 
