@@ -24,8 +24,10 @@ One mechanism for the reader's pages and the public API alike:
 One second layer, because the benchmark shows it earns its place: the list's
 filter choices (`kept`), which every distinct search renders. Working out which
 of 2,000 claimants and 200 topics have something published is most of an
-uncached search page's time at newsroom scale; kept for the generation, under the
-same key scheme, it is read in one cache get (see factcheck/public/filters.py).
+uncached search page's time at newsroom scale, and unpickling them from a cache
+on every search more than rendering them: they are kept for the generation in
+the "pages" cache and, the last ones read, in each process's memory, under the
+same generation (see factcheck/public/filters.py).
 
 This module is below both the services, which purge after a change commits, and
 the public site and API, which serve through it: neither imports the other for it.
@@ -80,15 +82,27 @@ def generation_of(request: HttpRequest) -> str:
 
 
 def kept(request: HttpRequest, name: str, compute: Callable[[], Any]) -> Any:
-    """A value worked out once per generation and shared by every process (the
-    second layer named in the docstring: the list's filter choices)."""
-    key = f"public:kept:{generation_of(request)}:{name}"
+    """A value worked out once per generation (the second layer named in the
+    docstring: the list's filter choices): in the "pages" cache for every
+    process, and the last one read in this process's memory, since unpickling
+    2,000 claimants' options on every search cost more than rendering them. The
+    generation is in both keys, so neither can serve a stale value."""
+    generation = generation_of(request)
+    held = _kept.get(name)
+    if held is not None and held[0] == generation:
+        return held[1]
+    key = f"public:kept:{generation}:{name}"
     pages = caches["pages"]
     value = pages.get(key)
     if value is None:
         value = compute()
         pages.set(key, value, PAGE_SECONDS)
+    _kept[name] = (generation, value)
     return value
+
+
+# {name: (generation, value)}: one entry per kept value, replaced when it changes.
+_kept: dict[str, tuple[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -156,38 +170,56 @@ def serve(
         response = build()
         patch_cache_control(response, private=True)
         return response
-    found: dict[str, Any] = {}
+    request.public_copy = _Lookup(build, variant)
+    response = _respond(request)
+    if request.public_copy.copy is not None:
+        patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    return response
 
-    def copy(request: HttpRequest) -> Copy | None:
-        if "copy" not in found:
-            key = _key(request, variant)
+
+class _Lookup:
+    """One request's search for its copy: looked up (or built) once, however
+    many of `condition`'s functions ask."""
+
+    def __init__(self, build: Callable[[], HttpResponse], variant: str):
+        self.build = build
+        self.variant = variant
+        self.done = False
+        self.copy: Copy | None = None
+        self.response: HttpResponse | None = None
+
+    def __call__(self, request: HttpRequest) -> Copy | None:
+        if not self.done:
+            self.done = True
+            key = _key(request, self.variant)
             pages = caches["pages"]
-            found["copy"] = pages.get(key)
-            if found["copy"] is None:
-                response = build()
+            self.copy = pages.get(key)
+            if self.copy is None:
+                response = self.build()
                 if hasattr(response, "render"):
                     response.render()
                 if _cacheable(request, response):
-                    found["copy"] = Copy.of(response)
-                    pages.set(key, found["copy"], PAGE_SECONDS)
+                    self.copy = Copy.of(response)
+                    pages.set(key, self.copy, PAGE_SECONDS)
                 else:
-                    found["response"] = response
-        return found["copy"]
+                    self.response = response
+        return self.copy
 
-    def etag(request: HttpRequest) -> str | None:
-        return kept.etag if (kept := copy(request)) else None
 
-    def last_modified(request: HttpRequest) -> datetime.datetime | None:
-        return kept.built if (kept := copy(request)) else None
+def _etag(request: HttpRequest) -> str | None:
+    copy = request.public_copy(request)
+    return copy.etag if copy else None
 
-    @condition(etag_func=etag, last_modified_func=last_modified)
-    def respond(request: HttpRequest) -> HttpResponse:
-        return found["copy"].response() if found["copy"] else found["response"]
 
-    response = respond(request)
-    if found["copy"] is not None:
-        patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
-    return response
+def _last_modified(request: HttpRequest) -> datetime.datetime | None:
+    copy = request.public_copy(request)
+    return copy.built if copy else None
+
+
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def _respond(request: HttpRequest) -> HttpResponse:
+    lookup = request.public_copy
+    return lookup.copy.response() if lookup.copy else lookup.response
 
 
 def cached_public(view: View) -> View:
