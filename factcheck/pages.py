@@ -21,12 +21,15 @@ from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, override
 
 from factcheck.bidi import direction
 from factcheck.claimreview import SCRIPT_UNSAFE, claim_review
 from factcheck.models import FactCheck, PublicPage, Rating
+from factcheck.templatetags.factcheck_pages import absolute
 
 RELATED = 4
 
@@ -214,27 +217,133 @@ def without_bodies(factchecks: QuerySet) -> QuerySet:
     return factchecks.defer("body", "search", "headline_search", "claim__search")
 
 
-def factcheck_page(factcheck: FactCheck, parts: PageParts) -> dict:
+def factcheck_page(
+    factcheck: FactCheck, parts: PageParts, related: list | None = None
+) -> dict:
     """The context of factcheck/factcheck_detail.html: a published fact-check with
     its stored parts on the public site, or a draft with parts rendered for the
     desk's preview, which must look exactly as readers will see it. The related
-    cards are read as they are now, so one retracted since drops out."""
-    related = (
-        without_bodies(FactCheck.objects.published()).filter(pk__in=parts.related)
-        if parts.related
-        else []
-    )
+    cards are read as they are now, so one retracted since drops out (`related`
+    when the caller has read them already: see published_page())."""
+    if related is None:
+        related = (
+            list(
+                without_bodies(FactCheck.objects.published()).filter(
+                    pk__in=parts.related
+                )
+            )
+            if parts.related
+            else []
+        )
     url = factcheck.get_absolute_url()
     translation = factcheck.published_translation_url()
     translations = {factcheck.translation_language: translation} if translation else {}
+    # This page and its translation name each other; alone, it names none.
+    alternates = {factcheck.language: url, **translations} if translations else {}
+    links = home_links(url, translations)
     return {
         "factcheck": factcheck,
         "page": parts,
         "related": related,
+        "related_section": render_to_string(
+            "factcheck/_related.html",
+            {"related": related, "page_language": factcheck.language},
+        )
+        if related
+        else "",
+        "description": Truncator(factcheck.summary).chars(300),
         "canonical_url": settings.SITE_URL + url,
         "page_language": factcheck.language,
         "page_direction": direction(factcheck.language),
-        "language_links": home_links(url, translations),
-        # This page and its translation name each other; alone, it names none.
-        "alternates": {factcheck.language: url, **translations} if translations else {},
+        "language_links": links,
+        "language_nav": format_html_join(
+            "",
+            '\n          <li><a href="{}" lang="{}" hreflang="{}"{}>{}</a></li>',
+            (
+                (link.url, link.code, link.code, _current(link), link.name)
+                for link in links
+            ),
+        ),
+        "alternates": alternates,
+        "alternate_links": format_html_join(
+            "",
+            '\n  <link rel="alternate" hreflang="{}" href="{}">',
+            ((code, absolute(path)) for code, path in alternates.items()),
+        ),
     }
+
+
+def _current(link: LanguageLink) -> SafeString:
+    return mark_safe(' aria-current="true"' if link.is_current else "")  # noqa: S308
+
+
+def published_page(slug: str) -> tuple[FactCheck, PageParts] | None:
+    """A published fact-check by its slug with its stored parts, in one query of
+    only what its page shows (the body, the claim and the rest are in the parts),
+    or None. A fact-check whose stored row is not of its version is rendered from
+    the database, as page_parts() does."""
+    rows = list(
+        FactCheck.objects.published()
+        .filter(slug=slug)
+        .order_by()
+        .values_list(*PAGE_FIELDS)[:1]
+    )
+    if not rows:
+        return None
+    row = dict(zip(PAGE_FIELDS, rows[0], strict=True))
+    factcheck = FactCheck(
+        pk=row["pk"],
+        slug=row["slug"],
+        language=row["language"],
+        headline=row["headline"],
+        summary=row["summary"],
+        version=row["version"],
+        translation_id=row["translation_id"],
+    )
+    if row["public_page__version"] != row["version"]:
+        return factcheck, rendered(
+            _with_parts(FactCheck.objects.filter(pk=row["pk"])).get()
+        )
+    return factcheck, PageParts(
+        head=mark_safe(row["public_page__head"]),  # noqa: S308 - rendered by a template
+        article=mark_safe(row["public_page__article"]),  # noqa: S308 - likewise
+        claim_review=row["public_page__claim_review"],
+        related=list(row["public_page__related"]),
+    )
+
+
+PAGE_FIELDS = (
+    "pk",
+    "slug",
+    "language",
+    "headline",
+    "summary",
+    "version",
+    "translation_id",
+    "public_page__version",
+    "public_page__head",
+    "public_page__article",
+    "public_page__claim_review",
+    "public_page__related",
+)
+
+
+def related_and_translation(factcheck: FactCheck, parts: PageParts) -> list:
+    """The related fact-checks' cards and the translation, in one query of what
+    is published now: the translation counts only if it is published, so its
+    slug and language are set on `factcheck` only then (as
+    FactCheckQuerySet.with_published_translation() would), and the cards are
+    returned."""
+    wanted = [*parts.related]
+    if factcheck.translation_id:
+        wanted.append(factcheck.translation_id)
+    found = (
+        list(without_bodies(FactCheck.objects.published()).filter(pk__in=wanted))
+        if wanted
+        else []
+    )
+    translation = next((f for f in found if f.pk == factcheck.translation_id), None)
+    factcheck.translation_slug = translation.slug if translation else None
+    factcheck.translation_language = translation.language if translation else None
+    related = set(parts.related)
+    return [f for f in found if f.pk in related]

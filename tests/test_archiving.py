@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from werkzeug import Response
 
-from factcheck import services
+from factcheck import pagecache, services
 from factcheck.models import (
     ArchiveJob,
     ArchiveReason,
@@ -25,7 +25,6 @@ from factcheck.models import (
     SourceArchive,
     Status,
 )
-from factcheck.public import cache as page_cache
 from tests import factories
 
 PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><title>الدول الأطراف</title>
@@ -346,7 +345,7 @@ def test_a_link_check_records_when_the_content_changed(
     httpserver.expect_oneshot_request("/states").respond_with_data(
         PAGE.replace("ليست", "أصبحت"), content_type="text/html"
     )
-    generation = page_cache.generation()
+    generation = pagecache.generation()
 
     with django_capture_on_commit_callbacks(execute=True):
         check(source)
@@ -355,7 +354,7 @@ def test_a_link_check_records_when_the_content_changed(
     assert source.link_status_since is not None
     assert SourceArchive.objects.filter(source=source).count() == 2
     # The fact-check's page says so from the next request on.
-    assert page_cache.generation() != generation
+    assert pagecache.generation() != generation
 
 
 def test_an_unchanged_check_leaves_the_cached_pages_alone(
@@ -365,13 +364,13 @@ def test_an_unchanged_check_leaves_the_cached_pages_alone(
     httpserver.expect_oneshot_request("/states").respond_with_data(
         PAGE, content_type="text/html"
     )
-    generation = page_cache.generation()
+    generation = pagecache.generation()
 
     with django_capture_on_commit_callbacks(execute=True):
         check(source)
 
     assert source.link_status == LinkStatus.ARCHIVED
-    assert page_cache.generation() == generation
+    assert pagecache.generation() == generation
 
 
 def test_a_link_check_records_when_the_page_vanished(httpserver):

@@ -8,7 +8,6 @@ from django.utils import translation
 
 from factcheck import pagecache, services
 from factcheck.models import CorrectionKind, FactCheck, Language, Status
-from factcheck.public import cache as page_cache
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -156,25 +155,25 @@ def test_it_takes_a_retracted_fact_check_down_on_the_next_request(
 def test_it_purges_only_after_the_change_commits(
     published, editor, django_capture_on_commit_callbacks
 ):
-    generation = page_cache.generation()
+    generation = pagecache.generation()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.transition(
             published.claim, to=Status.RETRACTED, actor=editor, note="Withdrawn."
         )
-    assert page_cache.generation() == generation
+    assert pagecache.generation() == generation
     for callback in callbacks:
         callback()
-    assert page_cache.generation() != generation
+    assert pagecache.generation() != generation
 
 
 def test_it_leaves_the_cache_alone_for_moves_readers_cannot_see(
     editor, django_capture_on_commit_callbacks
 ):
     claim = factories.claim(Status.SUBMITTED)
-    generation = page_cache.generation()
+    generation = pagecache.generation()
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(claim, to=Status.ACCEPTED, actor=editor)
-    assert page_cache.generation() == generation
+    assert pagecache.generation() == generation
 
 
 def test_it_never_caches_for_a_signed_in_editor(client, published, editor):
@@ -322,7 +321,7 @@ def test_pages_and_the_public_api_answer_conditional_requests_alike(client, publ
         by_date = client.get(path, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
 
         assert first["Cache-Control"] == (
-            f"public, max-age={page_cache.BROWSER_SECONDS}"
+            f"public, max-age={pagecache.BROWSER_SECONDS}"
         ), path
         assert (by_etag.status_code, by_date.status_code) == (304, 304), path
 

@@ -8,9 +8,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from factcheck import services
+from factcheck import pagecache, services
 from factcheck.models import Delivery, Event, FactCheck, Status, Subscriber
-from factcheck.public import cache as page_cache
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +40,7 @@ def test_it_publishes_nothing_before_the_time_and_once_after_it(
     Subscriber.objects.create(
         name="Partner", url="https://partner.example/", events=["factcheck.published"]
     )
-    generation = page_cache.generation()
+    generation = pagecache.generation()
 
     assert services.publish_due(now=at - datetime.timedelta(seconds=1)) == []
     claim.refresh_from_db()
@@ -59,7 +58,7 @@ def test_it_publishes_nothing_before_the_time_and_once_after_it(
     assert published.get().note == "Published at the scheduled time."
     assert FactCheck.objects.published().filter(claim=claim).exists()
     assert Delivery.objects.count() == 1
-    assert page_cache.generation() != generation  # readers see it at once
+    assert pagecache.generation() != generation  # readers see it at once
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -123,3 +123,64 @@ def cold_content_types():
 PUBLISH_QUERIES = 25
 CORRECT_QUERIES = 21
 ADD_SOURCE_QUERIES = 11
+
+
+# --- The public page is the template, filled in -----------------------------------
+
+
+def the_template_rendered(client, factcheck: FactCheck) -> str:
+    """The page as factcheck_detail.html renders it in full for this fact-check,
+    as the desk's preview renders a draft."""
+    from django.shortcuts import render
+    from django.test import RequestFactory
+    from django.utils.translation import override
+
+    from factcheck.pages import factcheck_page, page_parts
+
+    with override(factcheck.language):
+        factcheck = (
+            FactCheck.objects.published()
+            .with_published_translation()
+            .select_related("public_page")
+            .get(pk=factcheck.pk)
+        )
+        request = RequestFactory().get(factcheck.get_absolute_url())
+        context = factcheck_page(factcheck, page_parts(factcheck))
+        return render(request, "factcheck/factcheck_detail.html", context).text
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_a_public_page_is_exactly_its_template_rendered_in_full(
+    client, editor, language
+):
+    # A translation, related fact-checks, corrections, text to escape: every
+    # marked part of the filled template has something in it.
+    tag = factories.tag(name="Elections <2026> & after", slug="elections")
+    factcheck = factories.public_factcheck(
+        language, corrections=1, sources=2, headline='Said "<b>this</b>" & that'
+    )
+    factcheck.claim.tags.add(tag)
+    other = "en" if language == "ar" else "ar"
+    translation = factories.public_factcheck(other)
+    for _ in range(2):
+        factories.public_factcheck(language).claim.tags.add(tag)
+    services.link_translation(factcheck, translation=translation, actor=editor)
+    render_missing_pages()
+    render_page(factcheck.pk)
+
+    served = client.get(factcheck.get_absolute_url())
+
+    assert served.status_code == 200
+    assert served.text == the_template_rendered(client, factcheck)
+    assert "Related fact-checks" in served.text or "ذات صلة" in served.text
+    assert f'hreflang="{other}"' in served.text
+    assert "&lt;b&gt;this&lt;/b&gt;" in served.text
+
+
+def test_a_public_page_without_related_or_translation_is_its_template_too(client):
+    factcheck = factories.public_factcheck("en", tags=0)
+    render_page(factcheck.pk)
+
+    assert client.get(factcheck.get_absolute_url()).text == the_template_rendered(
+        client, factcheck
+    )

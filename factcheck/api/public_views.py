@@ -1,17 +1,17 @@
 """The public API: published work for anyone, read without credentials.
 
 Each response is built once per generation of the public cache and answers
-conditional GETs, like the reader's pages.
+conditional GETs, like the reader's pages (factcheck/pagecache.py).
 """
 
-import hashlib
 import json
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.core.cache import caches
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.utils.http import quote_etag
+from django.http import HttpResponseBase, StreamingHttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -30,79 +30,37 @@ from factcheck.models import (
     Rating,
     having_published_factchecks,
 )
-from factcheck.public.cache import PAGE_SECONDS, conditional, etag_of, generation_of
+from factcheck.pagecache import BROWSER_SECONDS, generation_of, serve
 from factcheck.services import intake
 
 
 class PublicResponseMixin:
-    """Conditional GET and CORS-friendly caching for the public endpoints, by
-    public/cache.py's rules: a matching If-None-Match answers 304 with no body."""
+    """The public endpoints' responses, whole, through factcheck/pagecache.py like
+    the reader's pages: built once per generation, then served with conditional
+    GET (a matching If-None-Match answers 304 with no body). DRF checks the
+    throttles and chooses the media type first, on every request."""
 
     permission_classes = [Public]
     authentication_classes: list = []  # public reads ignore credentials entirely
 
-    def last_modified(self):
-        # Walks factcheck_updated_idx from the newest change; MAX() over the join
-        # would read every published row.
-        return (
-            FactCheck.objects.published()
-            .order_by("-updated_at")
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-
     def list(self, request, *args, **kwargs):
-        return self.build_once_per_generation(super().list, request, *args, **kwargs)
+        return self.cached(super().list, request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
-        return self.build_once_per_generation(
-            super().retrieve, request, *args, **kwargs
-        )
+        return self.cached(super().retrieve, request, *args, **kwargs)
 
-    def build_once_per_generation(
-        self, build, request, *args, **kwargs
-    ) -> HttpResponseBase:
-        """The data at this URL, built once per generation of the public cache,
-        and its JSON rendered once too.
+    def cached(self, build, request, *args, **kwargs) -> HttpResponseBase:
+        if not isinstance(request.accepted_renderer, JSONRenderer):
+            return build(request, *args, **kwargs)  # the browsable API, for people
 
-        Everything published changes only with a purge (see pagecache.py), so
-        the data and its Last-Modified are kept until the next one. Throttles,
-        content negotiation and conditional GET still run on every request; only
-        the queries, the serializing and the JSON encoding are saved.
-        """
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"api:{generation_of(request)}:{path}"
-        pages = caches["pages"]
-        built = pages.get(key)
-        if built is None:
-            response = build(request, *args, **kwargs)
-            built = (response.data, self.last_modified())
-            pages.set(key, built, PAGE_SECONDS)
-        data, self.modified = built
-        renderer = request.accepted_renderer
-        if not isinstance(renderer, JSONRenderer):
-            return Response(data)  # the browsable API, for people
-        media_type = request.accepted_media_type
-        body_key = f"{key}:{hashlib.sha256(media_type.encode()).hexdigest()}"
-        body = pages.get(body_key)
-        if body is None:
-            body = renderer.render(data, media_type, self.get_renderer_context())
-            pages.set(body_key, body, PAGE_SECONDS)
-        return HttpResponse(body, content_type=renderer.media_type)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
-            return response
-        if isinstance(response, Response):
+        def rendered() -> HttpResponseBase:
+            response = self.finalize_response(
+                request, build(request, *args, **kwargs), *args, **kwargs
+            )
             response.render()
-        modified = getattr(self, "modified", None) or self.last_modified()
-        return conditional(
-            request,
-            response,
-            etag=etag_of(response.content),
-            last_modified=modified.timestamp() if modified else None,
-        )
+            return response
+
+        return serve(request._request, rendered, variant=request.accepted_media_type)
 
 
 class PublicFactCheckViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
@@ -118,21 +76,6 @@ class PublicFactCheckViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet)
 
     def get_queryset(self):
         return FactCheck.objects.for_page()
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.build_once_per_generation(
-            self.one_factcheck, request, *args, **kwargs
-        )
-
-    def one_factcheck(self, request, *args, **kwargs):
-        self.factcheck = self.get_object()
-        return Response(self.get_serializer(self.factcheck).data)
-
-    def last_modified(self):
-        # One fact-check changed when it did: the newest change of all published
-        # fact-checks costs a scan of every one of them on each request.
-        factcheck = getattr(self, "factcheck", None)
-        return factcheck.updated_at if factcheck else super().last_modified()
 
     def get_serializer_context(self):
         # The scale's bounds, read once for every ClaimReview on the page.
@@ -155,9 +98,6 @@ class RatingViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Rating.objects.order_by("value")
     lookup_field = "value"
     pagination_class = None
-
-    def last_modified(self):
-        return None
 
 
 class ClaimantViewSet(PublicResponseMixin, viewsets.ReadOnlyModelViewSet):
@@ -187,6 +127,7 @@ class ClaimReviewFeedView(APIView):
     renderer_classes = [JSONRenderer]
 
     @extend_schema(responses={200: dict})
+    @method_decorator(condition(etag_func=lambda request: generation_of(request)))
     def get(self, request):
         head = json.dumps(
             {
@@ -197,18 +138,14 @@ class ClaimReviewFeedView(APIView):
             },
             ensure_ascii=False,
         )
-        response = StreamingHttpResponse(
+        return StreamingHttpResponse(
             datafeed(head[:-1] + ', "dataFeedElement": ['),
             content_type="application/json",
         )
-        return conditional(
-            request,
-            response,
-            etag=quote_etag(generation_of(request)),
-            last_modified=None,
-        )
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code in (200, 304):
+            patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
         # A streamed body is already the answer: nothing for DRF to render.
         if isinstance(response, StreamingHttpResponse):
             return response
@@ -272,7 +209,7 @@ class FactCheckMatchView(PublicResponseMixin, APIView):
         responses={200: serializers.FactCheckMatchesSerializer},
     )
     def get(self, request):
-        return self.build_once_per_generation(self.matches, request)
+        return self.cached(self.matches, request)
 
     def matches(self, request):
         query = serializers.MatchQuerySerializer(data=request.query_params)

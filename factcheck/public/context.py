@@ -30,13 +30,19 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
 
 def page(request: HttpRequest) -> dict:
     """Defaults a view may override: an Arabic fact-check is rtl in any interface."""
-    language = get_language()
+    return {
+        **page_constants(get_language()),
+        # Called by the template only when it shows the switcher (not in the admin).
+        "language_links": partial(language_links, request),
+    }
+
+
+def page_constants(language: str) -> dict:
+    """What every page in `language` knows, whichever page it is."""
     return {
         "page_language": language,
         "page_direction": direction(language),
         "opengraph_locale": OPENGRAPH_LOCALES.get(language, language),
         "site_name": settings.NEWSROOM_NAME,
         "site_url": settings.SITE_URL,
-        # Called by the template only when it shows the switcher (not in the admin).
-        "language_links": partial(language_links, request),
     }

@@ -17,7 +17,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from factcheck.models import FactCheck
-from factcheck.public.cache import cached_public
+from factcheck.pagecache import cached_public
 
 ITEMS = 50
 

@@ -1,23 +1,24 @@
 """Search and filters of the fact-check list, offered only over what is published.
 
-The choices themselves are public information: a claimant or a topic is offered
-only when it has a published fact-check, so a draft's claimant never shows up in
-a drop-down either.
+A django-filter FilterSet, like the API's (factcheck/api/filters.py). The choices
+themselves are public information: a claimant or a topic is offered only when it
+has a published fact-check, so a draft's claimant never shows up in a drop-down
+either.
 """
 
-import functools
-import html
 from dataclasses import dataclass
 
+import django_filters
 from django import forms
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
+from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField, ChoiceIterator
 
+from factcheck import pagecache
 from factcheck.models import (
     Claimant,
     Language,
@@ -26,108 +27,66 @@ from factcheck.models import (
     having_published_factchecks,
     with_tag,
 )
-from factcheck.public.cache import PAGE_SECONDS
 
-# Raised whenever Offered changes (see offered()).
-OFFERED_CACHE_VERSION = 2
+# Raised whenever Offered changes: a deploy that changes it must not read what the
+# previous release kept.
+OFFERED_VERSION = 3
 
 
 @dataclass(frozen=True)
 class Offered:
     """What the list offers to filter by: the verdicts, and the claimants and
-    topics with something published. Options are (slug, label), escaped once
-    here rather than on every page."""
+    topics with something published, as (slug, label) escaped once here rather
+    than on every page. Slugs are SlugFields (letters, digits, - and _), which
+    escaping leaves as they are, so a submitted value compares with them as is."""
 
     ratings: list[tuple[str, str, str]]
     claimants: list[tuple[str, str]]
     tags: list[tuple[str, str, str]]
 
 
-def offered(generation: str) -> Offered:
-    """Worked out once per generation of the public cache: every change that could
-    alter it (a publication, a retraction, a re-tagged claim, a renamed claimant or
-    tag, a rating edited) purges it. At newsroom scale finding who has something
-    published is most of the cost of a list or search page. `generation` is the
-    request's (public/cache.py's generation_of).
+def offered(request: HttpRequest) -> Offered:
+    """Worked out once per generation of the public cache (pagecache.kept: the
+    second layer its docstring names): every change that could alter it (a
+    publication, a retraction, a re-tagged claim, a renamed claimant or tag, a
+    rating edited) purges it. At newsroom scale finding who has something
+    published is most of the cost of an uncached search page."""
+    return pagecache.kept(request, f"offered:{OFFERED_VERSION}", _offered)
+
+
+def _offered() -> Offered:
+    claimants = having_published_factchecks(Claimant.objects.all(), "claim__claimant")
+    tags = having_published_factchecks(Tag.objects.all(), "claim__tags")
+    return Offered(
+        ratings=_escaped(Rating.objects.values_list("slug", "label_en", "label_ar")),
+        claimants=_escaped(claimants.values_list("slug", "name")),
+        tags=_escaped(tags.values_list("slug", "name_en", "name_ar")),
+    )
+
+
+def _escaped(rows) -> list[tuple[str, ...]]:
+    return [tuple(str(escape(value)) for value in row) for row in rows]
+
+
+class EscapedSelect(forms.Select):
+    """Django's Select, written in one pass from options escaped in advance.
+
+    The claimant filter offers every claimant with a published fact-check, 2,000
+    at default scale: Django's own rendering, a template per option, took 330 ms
+    for that one drop-down (measured on the bench machine), more than the rest of
+    a search page many times over. Only the options' markup is ours; the field,
+    its choices and its validation are Django's and django-filter's.
     """
-    # Offered's version is in the key: a deploy that changes Offered must not read
-    # what the previous release cached.
-    return _offered(f"public:offered:{OFFERED_CACHE_VERSION}:{generation}")
-
-
-# Each process also keeps the last one it read: the key names the generation, so
-# it cannot go stale, and reading thousands of options from the shared cache on
-# every page cost more than rendering them.
-@functools.lru_cache(maxsize=2)
-def _offered(key: str) -> Offered:
-    # In the shared cache: worked out once for every process, not once in each.
-    choices = cache.get(key)
-    if choices is None:
-        claimants = having_published_factchecks(
-            Claimant.objects.all(), "claim__claimant"
-        )
-        tags = having_published_factchecks(Tag.objects.all(), "claim__tags")
-        choices = Offered(
-            ratings=list(Rating.objects.values_list("slug", "label_en", "label_ar")),
-            claimants=_escaped(claimants.values_list("slug", "name")),
-            tags=[
-                (str(escape(slug)), str(escape(name_en)), str(escape(name_ar)))
-                for slug, name_en, name_ar in tags.values_list(
-                    "slug", "name_en", "name_ar"
-                )
-            ],
-        )
-        cache.set(key, choices, PAGE_SECONDS)
-    return choices
-
-
-def _escaped(rows) -> list[tuple[str, str]]:
-    # Plain str, escaped: QuickSelect marks the whole drop-down safe at once.
-    return [(str(escape(slug)), str(escape(name))) for slug, name in rows]
-
-
-class QuickSelect(forms.Widget):
-    """A drop-down written in Python from options escaped in advance.
-
-    The claimant filter offers every claimant with a published fact-check, which
-    at newsroom scale is thousands: Django's Select, with a template per option
-    and its choices normalised on every form, made rendering it most of a search
-    page's time (about 270 ms of 350 at 2,000 claimants).
-    """
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.options: list[tuple[str, str]] = []
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = escape(value) if value else ""
         options = "".join(
             f'<option value="{slug}"{" selected" if slug == chosen else ""}>'
             f"{label}</option>"
-            for slug, label in self.options
+            for slug, label in self.choices
         )
         attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
         return mark_safe(f"<select{attrs}>{options}</select>")  # noqa: S308 (escaped)
-
-
-class OfferedChoiceField(forms.CharField):
-    """One of the options its QuickSelect offers, checked against a set."""
-
-    widget = QuickSelect
-    default_error_messages = forms.ChoiceField.default_error_messages
-
-    def offer(self, empty_label: str, options: list[tuple[str, str]]) -> None:
-        self.widget.options = [("", escape(empty_label)), *options]
-        self.valid = {html.unescape(slug) for slug, _label in options}
-
-    def validate(self, value):
-        super().validate(value)
-        if value and value not in self.valid:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
 
 
 class DateInput(forms.DateInput):
@@ -137,45 +96,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class FactCheckFilters(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    rating = OfferedChoiceField(label=_("Verdict"), required=False)
-    language = OfferedChoiceField(label=_("Language"), required=False)
-    claimant = OfferedChoiceField(label=_("Who made the claim"), required=False)
-    tag = OfferedChoiceField(label=_("Topic"), required=False)
-    published_from = forms.DateField(
-        label=_("Published from"), required=False, widget=DateInput()
-    )
-    published_to = forms.DateField(
-        label=_("Published until"), required=False, widget=DateInput()
-    )
-
-    def __init__(self, data, *, language: str, generation: str):
-        super().__init__(data, label_suffix="")
-        choices = offered(generation)
-        arabic = language == Language.ARABIC
-        ratings = [
-            (escape(slug), escape(label_ar if arabic else label_en))
-            for slug, label_en, label_ar in choices.ratings
-        ]
-        languages = [(code, escape(label)) for code, label in Language.choices]
-        self.fields["rating"].offer(_("Any verdict"), ratings)
-        self.fields["language"].offer(_("Any language"), languages)
-        self.fields["claimant"].offer(_("Anyone"), choices.claimants)
-        # A topic named in one language only is offered by that name in both.
-        topics = [
-            (slug, (name_ar or name_en) if arabic else (name_en or name_ar))
-            for slug, name_en, name_ar in choices.tags
-        ]
-        self.fields["tag"].offer(_("Any topic"), topics)
-
-    @property
-    def searching(self) -> bool:
-        """Whether the list is ranked by the reader's words (see filter())."""
-        if not self.is_bound:
-            return False
-        self.is_valid()  # fills cleaned_data with the valid fields, as filter() does
-        return bool(self.cleaned_data.get("q", "").strip())
+class FiltersForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
     @property
     def is_filtering(self) -> bool:
@@ -192,22 +115,108 @@ class FactCheckFilters(forms.Form):
             value for name, value in self.cleaned_data.items() if name != "q"
         )
 
-    def filter(self, factchecks: QuerySet) -> QuerySet:
-        """The fact-checks matching every valid field; invalid fields are ignored
-        (the form shows their errors) rather than emptying the list."""
-        if not self.is_bound:
-            return factchecks
-        self.is_valid()
-        data = self.cleaned_data
-        lookups = {
-            "rating__slug": data.get("rating"),
-            "language": data.get("language"),
-            "claim__claimant__slug": data.get("claimant"),
-            "published_at__date__gte": data.get("published_from"),
-            "published_at__date__lte": data.get("published_to"),
+
+class OfferedChoices(ChoiceIterator):
+    """The empty option, then the options as they are: django-filter normalises
+    every option on each pass over them (validating, rendering), which for
+    pairs of strings changes nothing and cost more than the rest of the form."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.choices
+
+
+class OfferedChoiceField(ChoiceField):
+    """django-filter's ChoiceField, sharing its choices with its copies.
+
+    Every form deep-copies its fields, and a ChoiceField its choices: 2,000
+    claimants' options copied twice a request (the FilterSet's form and its
+    instance) were most of a search page's time. The options are tuples of
+    strings, which nothing changes, so each copy can read the same ones.
+    """
+
+    iterator = OfferedChoices
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
+class OfferedChoiceFilter(django_filters.ChoiceFilter):
+    field_class = OfferedChoiceField
+
+
+def _choice(label, empty_label, **kwargs) -> django_filters.ChoiceFilter:
+    return OfferedChoiceFilter(
+        label=label, empty_label=empty_label, widget=EscapedSelect, **kwargs
+    )
+
+
+class FactCheckFilters(django_filters.FilterSet):
+    """The list's search and filters; invalid fields are ignored (the form shows
+    their errors) rather than emptying the list."""
+
+    rating = _choice(_("Verdict"), _("Any verdict"), field_name="rating__slug")
+    language = _choice(_("Language"), _("Any language"), field_name="language")
+    claimant = _choice(
+        _("Who made the claim"), _("Anyone"), field_name="claim__claimant__slug"
+    )
+    tag = _choice(_("Topic"), _("Any topic"), method="filter_tag")
+    published_from = django_filters.DateFilter(
+        label=_("Published from"),
+        field_name="published_at",
+        lookup_expr="date__gte",
+        widget=DateInput(),
+    )
+    published_to = django_filters.DateFilter(
+        label=_("Published until"),
+        field_name="published_at",
+        lookup_expr="date__lte",
+        widget=DateInput(),
+    )
+    # Last: the others narrow what the search then ranks.
+    q = django_filters.CharFilter(
+        label=_("Search"), max_length=200, method="filter_search"
+    )
+
+    class Meta:
+        form = FiltersForm
+
+    def __init__(self, data, queryset: QuerySet, *, offered: Offered, language: str):
+        super().__init__(data or None, queryset)
+        arabic = language == Language.ARABIC
+        choices = {
+            "rating": [
+                (slug, label_ar if arabic else label_en)
+                for slug, label_en, label_ar in offered.ratings
+            ],
+            "language": [(code, escape(label)) for code, label in Language.choices],
+            "claimant": offered.claimants,
+            # A topic named in one language only is offered by that name in both.
+            "tag": [
+                (slug, (name_ar or name_en) if arabic else (name_en or name_ar))
+                for slug, name_en, name_ar in offered.tags
+            ],
         }
-        factchecks = factchecks.filter(**{k: v for k, v in lookups.items() if v})
-        if data.get("tag"):
-            factchecks = with_tag(factchecks, data["tag"])
-        text = data.get("q", "").strip()
-        return factchecks.public_search(text) if text else factchecks
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
+            # The empty option's label is the only one not escaped in advance.
+            self.filters[name].extra["empty_label"] = escape(
+                self.filters[name].extra["empty_label"]
+            )
+
+    @property
+    def searching(self) -> bool:
+        """Whether the list is ranked by the reader's words (see filter_search)."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()  # fills cleaned_data with the valid fields, as qs does
+        return bool(self.form.cleaned_data.get("q", "").strip())
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.public_search(value.strip()) if value.strip() else queryset
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return with_tag(queryset, value)

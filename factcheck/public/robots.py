@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from factcheck.public.cache import cached_public
+from factcheck.pagecache import cached_public
 
 
 def private_paths() -> list[str]:

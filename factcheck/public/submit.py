@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from factcheck import services
-from factcheck.public.cache import cached_public
+from factcheck.pagecache import cached_public
 from factcheck.public.forms import SubmitClaimForm
 from newsroom.client_ip import client_address
 

@@ -9,8 +9,8 @@ only in the root URLconf).
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
+from factcheck.pagecache import cached_public
 from factcheck.public import views
-from factcheck.public.cache import cached_public
 from factcheck.public.feeds import LatestAtom, LatestRss
 from factcheck.public.robots import robots_txt
 from factcheck.public.sitemaps import SITEMAPS

@@ -7,9 +7,11 @@ reach a page by any other path. Each page runs a fixed number of queries however
 many fact-checks, sources, appearances or corrections there are; the tests pin them.
 """
 
-import hashlib
+import functools
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
 
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import Now
@@ -20,7 +22,10 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, override
 from django.views.decorators.http import require_safe
 
 from factcheck.models import (
@@ -33,9 +38,16 @@ from factcheck.models import (
     Status,
     Tag,
 )
-from factcheck.pages import factcheck_page, home_links, page_parts, without_bodies
-from factcheck.public.cache import PAGE_SECONDS, cached_public, generation_of
-from factcheck.public.filters import FactCheckFilters
+from factcheck.pagecache import cached_public
+from factcheck.pages import (
+    factcheck_page,
+    home_links,
+    published_page,
+    related_and_translation,
+    without_bodies,
+)
+from factcheck.public import context
+from factcheck.public.filters import FactCheckFilters, offered
 
 LATEST = 10
 PER_PAGE = 20
@@ -43,23 +55,8 @@ MAX_OFFSET = 2**31
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    """The requested page, with the total counted once per generation of the
-    public cache for each list and set of filters: every reader of the list,
-    and page 2 of a search, reuse it. Counting every published row behind the
-    join is most of an unfiltered list's time at newsroom scale."""
-    paginator = Paginator(queryset, PER_PAGE)
-    asked = request.GET.copy()
-    asked.pop("page", None)
-    what = f"{request.path}?{asked.urlencode()}".encode()
-    key = f"public:count:{generation_of(request)}:{hashlib.sha256(what).hexdigest()}"
-    # Beside the pages: one entry per list and search, as many as there are.
-    pages = caches["pages"]
-    count = pages.get(key)
-    if count is None:
-        pages.set(key, paginator.count, PAGE_SECONDS)
-    else:
-        paginator.count = count  # a cached_property: set, it is not counted again
-    return paginator.get_page(request.GET.get("page"))
+    """The requested page (the page's whole response is what is cached)."""
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
@@ -98,14 +95,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_public
 def factcheck_list(request: HttpRequest) -> HttpResponse:
     filters = FactCheckFilters(
-        request.GET or None,
+        request.GET,
+        without_bodies(FactCheck.objects.published()),
+        offered=offered(request),
         language=get_language(),
-        generation=generation_of(request),
     )
-    found = filters.filter(without_bodies(FactCheck.objects.published()))
-    page = (search_results if filters.searching else paginate)(request, found)
+    page = (search_results if filters.searching else paginate)(request, filters.qs)
     return render(
-        request, "factcheck/factcheck_list.html", {"filters": filters, "page": page}
+        request,
+        "factcheck/factcheck_list.html",
+        {"filters": filters.form, "page": page},
     )
 
 
@@ -113,25 +112,89 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
 @cached_public
 def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The page stored when the fact-check was published or last corrected
-    (factcheck/pages.py), with the related fact-checks as they now are."""
-    factcheck = (
-        FactCheck.objects.published()
-        .with_published_translation()
-        .select_related("public_page")
-        .defer("body")
-        .filter(slug=slug)
-        .first()
-    )
-    if factcheck is None:
+    (factcheck/pages.py), with the related fact-checks as they now are: two
+    queries, and the page template filled in without rendering it (see
+    detail_shell)."""
+    found = published_page(slug)
+    if found is None:
         return retracted_or_404(request, slug)
+    factcheck, parts = found
     if factcheck.language != get_language():
         # One page per fact-check, under its own language, wherever a link came from.
         return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
-    return render(
-        request,
-        "factcheck/factcheck_detail.html",
-        factcheck_page(factcheck, page_parts(factcheck)),
-    )
+    related = related_and_translation(factcheck, parts)
+    context = factcheck_page(factcheck, parts, related)
+    return HttpResponse(detail_shell(factcheck.language).fill(context))
+
+
+@dataclass(frozen=True)
+class Shell:
+    """factcheck_detail.html rendered with a marker for each thing that differs
+    from one fact-check to the next, cut at the markers."""
+
+    parts: tuple[str, ...]  # text, name, text, name, ..., text
+
+    def fill(self, context: dict) -> str:
+        values = {
+            "headline": escape(context["factcheck"].headline),
+            "description": escape(context["description"]),
+            "canonical_url": escape(context["canonical_url"]),
+            "alternate_links": context["alternate_links"],
+            "language_nav": context["language_nav"],
+            "head": context["page"].head,
+            "article": context["page"].article,
+            "related_section": context["related_section"],
+        }
+        parts = list(self.parts)
+        parts[1::2] = [values[name] for name in self.parts[1::2]]
+        return "".join(parts)
+
+
+def _marker(name: str) -> SafeString:
+    # Private-use characters: escaping leaves them alone, and no text has them.
+    return mark_safe(f"\ue000{name}\ue001")  # noqa: S308 - a marker, replaced
+
+
+@functools.cache
+def detail_shell(language: str) -> Shell:
+    """The fact-check page's template rendered once per language in each process.
+
+    Rendering the template (base.html's header, navigation and footer, some 30
+    URLs and translations) was most of an uncached fact-check's time; it is the
+    same for every fact-check of a language but for the marked variables, and
+    the template cannot change while the process runs. The desk's preview
+    renders the same template as it stands, and tests compare the two.
+    """
+    factcheck = SimpleNamespace(headline=_marker("headline"))
+    with override(language):
+        html = render_to_string(
+            "factcheck/factcheck_detail.html",
+            {
+                "factcheck": factcheck,
+                "page": SimpleNamespace(
+                    head=_marker("head"), article=_marker("article")
+                ),
+                **{
+                    name: _marker(name)
+                    for name in (
+                        "description",
+                        "canonical_url",
+                        "alternate_links",
+                        "language_nav",
+                        "related_section",
+                    )
+                },
+                # What the context processor and factcheck_page() give that is the
+                # same for every fact-check in this language (the footer lists the
+                # languages: only their codes and names).
+                **context.page_constants(language),
+                "language_links": home_links(),
+            },
+        )
+    return Shell(tuple(MARKER.split(html)))
+
+
+MARKER = re.compile("\ue000(\\w+)\ue001")
 
 
 def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
