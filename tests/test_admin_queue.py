@@ -1,9 +1,10 @@
 """The claim queue: the changelist an editor lives in."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
-from factcheck.admin.claims import QueuePaginator
+from factcheck.admin.claims import OutletFilter, QueuePaginator, TagFilter
 from factcheck.models import Appearance, Language, Priority, Status, Tag
 from factcheck.services import intake
 from tests import factories
@@ -201,3 +202,22 @@ def test_it_shows_similar_earlier_claims_on_the_claim_page(logged_in_editor):
     assert reverse("admin:factcheck_claim_change", args=[earlier.pk]) in (
         response.content.decode()
     )
+
+
+def test_its_topic_and_outlet_filters_link_as_djangos_own_filters_do(
+    logged_in_editor,
+):
+    for n in range(3):
+        factories.tag(slug=f"topic-{n}", name_en=f"Topic & {n}")
+        factories.outlet(name=f"Outlet {n}")
+    response = logged_in_editor.get(
+        QUEUE, {"open": "all", "language": "ar", "tag": "topic-1", "q": "a b"}
+    )
+    changelist = response.context["cl"]
+    checked = 0
+    for spec in changelist.filter_specs:
+        if isinstance(spec, TagFilter | OutletFilter):
+            django = list(admin.SimpleListFilter.choices(spec, changelist))
+            assert list(spec.choices(changelist)) == django
+            checked += len(django)
+    assert checked >= 8

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -90,6 +91,11 @@ from factcheck.services import intake
 class QueueChangeList(ChangeList):
     """The queue; a search of it ranks best match first, as every other door's
     search does (Claim.objects.search), and the queue's own order breaks ties."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        # The search vector is for the database's index: a few hundred bytes a
+        # row to send and decode that no column shows.
+        return super().get_queryset(request, exclude_parameters).defer("search")
 
     def get_ordering(self, request, queryset):
         ordering = super().get_ordering(request, queryset)
@@ -197,7 +203,39 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OutletFilter(admin.SimpleListFilter):
+class ManyChoices:
+    """For a filter with a choice per row of a table that grows with the newsroom
+    (topics, outlets): each choice's link is the other parameters, encoded once,
+    around its own, the same text Django's get_query_string gives, which copies,
+    sorts and encodes every parameter again for each choice."""
+
+    def choices(self, changelist):
+        if changelist.add_facets:
+            yield from super().choices(changelist)
+            return
+        name = self.parameter_name
+        others = sorted(
+            (key, value)
+            for key, value in changelist.filter_params.items()
+            if not key.startswith(name)  # as get_query_string(remove=[name])
+        )
+        before = urlencode([item for item in others if item[0] < name], doseq=True)
+        after = urlencode([item for item in others if item[0] > name], doseq=True)
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[name]),
+            "display": _("All"),
+        }
+        for lookup, title in self.lookup_choices:
+            own = urlencode([(name, lookup)], doseq=True)
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": "?" + "&".join(p for p in (before, own, after) if p),
+                "display": title,
+            }
+
+
+class OutletFilter(ManyChoices, admin.SimpleListFilter):
     title = _("outlet")
     parameter_name = "outlet"
 
@@ -214,7 +252,7 @@ class OutletFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(seen_there))
 
 
-class TagFilter(admin.SimpleListFilter):
+class TagFilter(ManyChoices, admin.SimpleListFilter):
     title = _("tag")
     parameter_name = "tag"
 
