@@ -58,7 +58,7 @@ def prepare(scale: str) -> tuple[bool, float]:
         say(f"Stored the vectors of {embedded} published claims.")
     # As in service, every published page is stored before anyone reads it (the
     # services store each as it is published); once per dataset, then reused.
-    rendered = render_missing_pages()
+    rendered = render_missing_pages(processes=os.cpu_count() or 1)
     if rendered:
         say(f"Stored the pages of {rendered} published fact-checks.")
     return built, time.perf_counter() - started

@@ -13,10 +13,11 @@ this module.
 """
 
 import json
+import multiprocessing
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +29,7 @@ from django.utils.translation import get_language, override
 
 from factcheck.bidi import direction
 from factcheck.claimreview import SCRIPT_UNSAFE, claim_review
-from factcheck.models import FactCheck, PublicPage, Rating
+from factcheck.models import Claim, FactCheck, PublicPage, Rating
 from factcheck.templatetags.factcheck_pages import absolute
 
 RELATED = 4
@@ -66,8 +67,99 @@ def related_ids(factcheck: FactCheck, tags: list) -> list[int]:
     )
 
 
+def related_ids_of(factchecks: list[FactCheck]) -> dict[int, list[int]]:
+    """`related_ids()` of many fact-checks (of `with_page_parts()`) in one query,
+    for storing pages in batches.
+
+    A query per page walks the published fact-checks newest first until RELATED
+    share a topic or the claimant, which takes longer the more topics there are.
+    Here the newest RELATED + 1 of each topic and claimant of the batch are ranked
+    once (a page's newest RELATED related are among those of its topics and
+    claimant: the one more stands in for the page itself), then each page takes
+    its newest RELATED of the few candidates its topics and claimant bring."""
+    if not factchecks:
+        return {}
+    claim_tags = connection.ops.quote_name(Claim.tags.through._meta.db_table)
+    published, params = (
+        FactCheck.objects.published()
+        .order_by()
+        .values(
+            p_id=F("pk"),
+            p_claim=F("claim_id"),
+            p_claimant=F("claim__claimant_id"),
+            p_at=F("published_at"),
+        )
+        .query.sql_with_params()
+    )
+    batch = (
+        [f.pk for f in factchecks],
+        [f.claim_id for f in factchecks],
+        [f.claim.claimant_id for f in factchecks],
+    )
+    # Ties on published_at break by id, newest first, as the published() order
+    # does. Only quoted names and the ORM's own SQL are formatted in; every value
+    # is a parameter.
+    statement = f"""
+        WITH batch AS (
+            SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[])
+                AS b(id, claim_id, claimant_id)
+        ),
+        published AS MATERIALIZED ({published}),
+        own_tags AS (
+            SELECT batch.id, t.tag_id
+            FROM batch JOIN {claim_tags} t ON t.claim_id = batch.claim_id
+        ),
+        by_tag AS (
+            SELECT tag_id, p_id, p_at FROM (
+                SELECT t.tag_id, p.p_id, p.p_at, row_number() OVER (
+                    PARTITION BY t.tag_id ORDER BY p.p_at DESC, p.p_id DESC
+                ) AS n
+                FROM {claim_tags} t JOIN published p ON p.p_claim = t.claim_id
+                WHERE t.tag_id IN (SELECT tag_id FROM own_tags)
+            ) ranked
+            WHERE n <= %s
+        ),
+        by_claimant AS (
+            SELECT p_claimant, p_id, p_at FROM (
+                SELECT p.p_claimant, p.p_id, p.p_at, row_number() OVER (
+                    PARTITION BY p.p_claimant ORDER BY p.p_at DESC, p.p_id DESC
+                ) AS n
+                FROM published p
+                WHERE p.p_claimant IN (SELECT claimant_id FROM batch)
+            ) ranked
+            WHERE n <= %s
+        ),
+        candidates AS (
+            SELECT own_tags.id AS page, c.p_id, c.p_at
+            FROM own_tags JOIN by_tag c ON c.tag_id = own_tags.tag_id
+            WHERE c.p_id <> own_tags.id
+            UNION
+            SELECT batch.id, c.p_id, c.p_at
+            FROM batch JOIN by_claimant c ON c.p_claimant = batch.claimant_id
+            WHERE c.p_id <> batch.id
+        )
+        SELECT page, p_id FROM (
+            SELECT page, p_id, row_number() OVER (
+                PARTITION BY page ORDER BY p_at DESC, p_id DESC
+            ) AS n
+            FROM candidates
+        ) ranked
+        WHERE n <= %s
+        ORDER BY page, n
+    """  # noqa: S608
+    related = {f.pk: [] for f in factchecks}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*batch, *params, RELATED + 1, RELATED + 1, RELATED])
+        for page, pk in cursor.fetchall():
+            related[page].append(pk)
+    return related
+
+
 def rendered(
-    factcheck: FactCheck, *, scale_bounds: tuple[int | None, int | None] | None = None
+    factcheck: FactCheck,
+    *,
+    scale_bounds: tuple[int | None, int | None] | None = None,
+    related: list[int] | None = None,
 ) -> PageParts:
     """The parts of a fact-check's page, from a fact-check of `with_page_parts()`.
 
@@ -97,7 +189,7 @@ def rendered(
         head=mark_safe(head),  # noqa: S308 - rendered by a template
         article=mark_safe(article),  # noqa: S308 - rendered by a template
         claim_review=compact,
-        related=related_ids(factcheck, tags),
+        related=related_ids(factcheck, tags) if related is None else related,
     )
 
 
@@ -125,9 +217,11 @@ def render_page(factcheck_id: int) -> None:
 
 def _store(factchecks: QuerySet) -> int:
     bounds = Rating.objects.scale_bounds()
+    factchecks = list(factchecks)
+    related = related_ids_of(factchecks)
     pages = []
     for factcheck in factchecks:
-        parts = rendered(factcheck, scale_bounds=bounds)
+        parts = rendered(factcheck, scale_bounds=bounds, related=related[factcheck.pk])
         pages.append(
             PublicPage(
                 factcheck=factcheck,
@@ -164,22 +258,47 @@ def forget_pages(factchecks: QuerySet | None = None) -> int:
     return pages.delete()[0]
 
 
-def render_missing_pages(*, batch: int = 200, limit: int | None = None) -> int:
+def render_missing_pages(
+    *, batch: int = 200, limit: int | None = None, processes: int = 1
+) -> int:
     """Store the page of every published fact-check that has none of its version
     (pages older than this table, pages a reference edit dropped). Returns how
-    many were rendered."""
+    many were rendered. With `processes` > 1 the batches are shared among that
+    many forked processes (rendering is mostly Python: one core each), unless a
+    transaction is open: other processes could not see what it has not committed."""
+    if processes > 1 and not connection.in_atomic_block:
+        return _render_in_processes(batch=batch, limit=limit, processes=processes)
     done = 0
     while limit is None or done < limit:
-        missing = list(
-            FactCheck.objects.published()
-            .exclude(public_page__version=F("version"))
-            .values_list("pk", flat=True)[:batch]
-        )
+        missing = _missing(batch if limit is None else min(batch, limit - done))
         if not missing:
             return done
-        with transaction.atomic():
-            done += _store(_with_parts(FactCheck.objects.filter(pk__in=missing)))
+        done += _store_batch(missing)
     return done
+
+
+def _missing(count: int | None) -> list[int]:
+    missing = (
+        FactCheck.objects.published()
+        .exclude(public_page__version=F("version"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return list(missing if count is None else missing[:count])
+
+
+def _store_batch(pks: list[int]) -> int:
+    with transaction.atomic():
+        return _store(_with_parts(FactCheck.objects.filter(pk__in=pks)))
+
+
+def _render_in_processes(*, batch: int, limit: int | None, processes: int) -> int:
+    missing = _missing(limit)
+    batches = [missing[i : i + batch] for i in range(0, len(missing), batch)]
+    # Each forked process opens its own connection: none may inherit this one.
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        return sum(pool.imap_unordered(_store_batch, batches))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """The claim queue: the changelist an editor lives in."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
+from factcheck.admin.claims import OutletFilter, QueuePaginator, TagFilter
 from factcheck.models import Appearance, Language, Priority, Status, Tag
 from factcheck.services import intake
 from tests import factories
@@ -129,6 +131,37 @@ def test_it_runs_the_queue_in_the_same_number_of_queries_for_10_and_1000_claims(
 PINNED_QUEUE_QUERIES = 9
 
 
+def test_it_counts_only_a_few_pages_ahead_and_says_there_are_more(
+    logged_in_editor, monkeypatch
+):
+    # One page ahead instead of twenty, so 120 claims are enough to stop counting.
+    monkeypatch.setattr(QueuePaginator, "COUNT_AHEAD", 1)
+    for _ in range(120):
+        factories.claim()
+
+    first = logged_in_editor.get(QUEUE)
+    assert first.context["cl"].result_count == 100
+    assert "More than 100 claims" in first.text
+    assert "Select every claim these filters find" in first.text
+    assert 'href="?p=2"' in first.text  # the last page counted leads on
+
+    third = logged_in_editor.get(QUEUE, {"p": 3})
+    assert third.context["cl"].result_count == 120
+    assert "120 claims" in third.text
+    assert "More than" not in third.text
+    assert len(queue_ids(third)) == 20
+
+
+def test_it_renders_each_rows_selection_box_as_django_does(logged_in_editor):
+    claim = factories.claim(text="A claim to select")
+    html = logged_in_editor.get(QUEUE).text
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{claim.pk}"'
+        ' class="action-select"'
+        ' aria-label="Select this object for an action - A claim to select">'
+    ) in html
+
+
 def test_it_opens_on_open_work_with_closed_work_one_click_away(logged_in_editor):
     submitted = factories.claim()
     approved = factories.claim(status=Status.APPROVED)
@@ -169,3 +202,22 @@ def test_it_shows_similar_earlier_claims_on_the_claim_page(logged_in_editor):
     assert reverse("admin:factcheck_claim_change", args=[earlier.pk]) in (
         response.content.decode()
     )
+
+
+def test_its_topic_and_outlet_filters_link_as_djangos_own_filters_do(
+    logged_in_editor,
+):
+    for n in range(3):
+        factories.tag(slug=f"topic-{n}", name_en=f"Topic & {n}")
+        factories.outlet(name=f"Outlet {n}")
+    response = logged_in_editor.get(
+        QUEUE, {"open": "all", "language": "ar", "tag": "topic-1", "q": "a b"}
+    )
+    changelist = response.context["cl"]
+    checked = 0
+    for spec in changelist.filter_specs:
+        if isinstance(spec, TagFilter | OutletFilter):
+            django = list(admin.SimpleListFilter.choices(spec, changelist))
+            assert list(spec.choices(changelist)) == django
+            checked += len(django)
+    assert checked >= 8

@@ -15,7 +15,7 @@ from factcheck.models import (
     Stance,
     Status,
 )
-from factcheck.pages import render_missing_pages, render_page
+from factcheck.pages import related_ids, render_missing_pages, render_page
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,38 @@ def test_a_public_page_without_related_or_translation_is_its_template_too(client
     assert client.get(factcheck.get_absolute_url()).text == the_template_rendered(
         client, factcheck
     )
+
+
+def test_pages_stored_in_a_batch_name_the_same_related_fact_checks_as_one_by_one():
+    first = factories.public_factcheck(tags=2)
+    topic, other_topic = first.claim.tags.all()
+    others = []
+    for n in range(7):
+        factcheck = factories.public_factcheck(
+            tags=0,
+            claim_fields={"claimant": first.claim.claimant} if n == 6 else None,
+        )
+        factcheck.claim.tags.add(topic if n % 2 else other_topic)
+        others.append(factcheck)
+    unrelated = factories.public_factcheck()
+    every = [first, *others, unrelated]
+    # What a page not stored yet shows: one query per page (related_ids).
+    one_by_one = {
+        f.pk: related_ids(f, list(f.claim.tags.all()))
+        for f in FactCheck.objects.with_page_parts().filter(
+            pk__in=[f.pk for f in every]
+        )
+    }
+
+    assert render_missing_pages(batch=4) == len(every)
+    assert {f.pk: stored(f).related for f in every} == one_by_one
+    assert len(one_by_one[first.pk]) == 4
+    assert unrelated.pk not in one_by_one[first.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_stores_pages_in_several_processes(capsys):
+    published = [factories.public_factcheck() for _ in range(5)]
+    call_command("render_public_pages", "--processes", "2")
+    assert "Rendered 5 fact-check pages." in capsys.readouterr().out
+    assert all(stored(factcheck) for factcheck in published)

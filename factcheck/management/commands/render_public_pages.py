@@ -2,7 +2,9 @@
 version: after the deploy that adds stored pages, or to fill them at once rather
 than waiting for the periodic task (factcheck/pages.py)."""
 
-from django.core.management.base import BaseCommand
+import os
+
+from django.core.management.base import BaseCommand, CommandError
 
 from factcheck.pages import render_missing_pages
 
@@ -10,6 +12,16 @@ from factcheck.pages import render_missing_pages
 class Command(BaseCommand):
     help = "Render and store the public pages of published fact-checks lacking one."
 
-    def handle(self, *args, **options) -> None:
-        rendered = render_missing_pages()
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Render in this many processes at once (default: one per core).",
+        )
+
+    def handle(self, *args, processes: int, **options) -> None:
+        if processes < 1:
+            raise CommandError("--processes must be 1 or more.")
+        rendered = render_missing_pages(processes=processes)
         self.stdout.write(f"Rendered {rendered} fact-check pages.")
