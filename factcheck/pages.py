@@ -14,11 +14,12 @@ this module.
 
 import json
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.fields.json import KeyTextTransform
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,9 @@ class PageParts:
     article: SafeString
     claim_review: str
     related: list[int]
+    # The fact-check's card by interface language (see PublicPage.cards); a page
+    # read to be served leaves it out.
+    cards: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, page: PublicPage) -> "PageParts":
@@ -51,6 +55,7 @@ class PageParts:
             article=mark_safe(page.article),  # noqa: S308 - rendered by a template
             claim_review=page.claim_review,
             related=list(page.related),
+            cards=page.cards,
         )
 
 
@@ -190,6 +195,73 @@ def rendered(
         article=mark_safe(article),  # noqa: S308 - rendered by a template
         claim_review=compact,
         related=related_ids(factcheck, tags) if related is None else related,
+        # Only what is published is listed, and it has a verdict; a draft has none.
+        cards={code: card(factcheck, code) for code, _name in settings.LANGUAGES}
+        if factcheck.rating_id
+        else {},
+    )
+
+
+# Where a stored card's heading level goes: h2 in a list, under the page's h1; h3
+# in a section (the home page's latest, a page's related fact-checks). A
+# private-use character, which escaping leaves alone and no text has.
+HEADING = "\ue000heading\ue001"
+
+
+def card(factcheck: FactCheck, language: str, heading: str = HEADING) -> str:
+    """A published fact-check's card (of `published()`) as a page in `language`
+    shows it: the verdict's label, "Published" and the date are in that language."""
+    with override(language):
+        return render_to_string(
+            "factcheck/_card.html",
+            {
+                "factcheck": factcheck,
+                "heading": mark_safe(heading),  # noqa: S308 - h2, h3 or the marker
+                "page_language": language,
+            },
+        )
+
+
+def with_cards(
+    factchecks: QuerySet, *fields: str, language: str | None = None
+) -> QuerySet:
+    """Published fact-checks as lists show them: only their id (and `fields`) and
+    their stored card in `language` (the current one by default) as `card`, None
+    where the stored page is of another version or has no cards yet. `cards()`
+    joins them. A list of 20 reads 20 short strings instead of 20 fact-checks
+    with their claims, claimants and ratings, and renders no template."""
+    stored = KeyTextTransform(language or get_language(), "public_page__cards")
+    return (
+        factchecks.select_related(None)
+        .only("pk", *fields)
+        .annotate(card=Case(When(public_page__version=F("version"), then=stored)))
+    )
+
+
+def cards(
+    rows: list[FactCheck], heading: str, *, language: str | None = None
+) -> SafeString:
+    """The cards of `rows` (of `with_cards()`), in their order, with `heading` as
+    their heading level. Rows without a stored card (a page a reference edit has
+    just dropped, until the sweeper stores it again) are rendered from the
+    database, all of them in one more query."""
+    rows = list(rows)
+    missing = [row.pk for row in rows if row.card is None]
+    rendered = {}
+    if missing:
+        rendered = {
+            factcheck.pk: card(factcheck, language or get_language(), heading)
+            for factcheck in without_bodies(FactCheck.objects.published()).filter(
+                pk__in=missing
+            )
+        }
+    return mark_safe(  # noqa: S308 - rendered by the card template
+        "".join(
+            rendered.get(row.pk, "")
+            if row.card is None
+            else row.card.replace(HEADING, heading)
+            for row in rows
+        )
     )
 
 
@@ -230,6 +302,7 @@ def _store(factchecks: QuerySet) -> int:
                 article=str(parts.article),
                 claim_review=parts.claim_review,
                 related=parts.related,
+                cards=parts.cards,
                 rendered_at=timezone.now(),
             )
         )
@@ -243,6 +316,7 @@ def _store(factchecks: QuerySet) -> int:
             "article",
             "claim_review",
             "related",
+            "cards",
             "rendered_at",
         ],
     )
@@ -278,9 +352,10 @@ def render_missing_pages(
 
 
 def _missing(count: int | None) -> list[int]:
+    # Pages stored before they carried cards count as missing too.
     missing = (
         FactCheck.objects.published()
-        .exclude(public_page__version=F("version"))
+        .exclude(Q(public_page__version=F("version")) & ~Q(public_page__cards={}))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -347,9 +422,9 @@ def factcheck_page(
     if related is None:
         related = (
             list(
-                without_bodies(FactCheck.objects.published()).filter(
-                    pk__in=parts.related
-                )
+                with_cards(
+                    FactCheck.objects.published(), language=factcheck.language
+                ).filter(pk__in=parts.related)
             )
             if parts.related
             else []
@@ -366,7 +441,7 @@ def factcheck_page(
         "related": related,
         "related_section": render_to_string(
             "factcheck/_related.html",
-            {"related": related, "page_language": factcheck.language},
+            {"cards": cards(related, "h3", language=factcheck.language)},
         )
         if related
         else "",
@@ -448,16 +523,23 @@ PAGE_FIELDS = (
 
 
 def related_and_translation(factcheck: FactCheck, parts: PageParts) -> list:
-    """The related fact-checks' cards and the translation, in one query of what
-    is published now: the translation counts only if it is published, so its
-    slug and language are set on `factcheck` only then (as
-    FactCheckQuerySet.with_published_translation() would), and the cards are
-    returned."""
+    """The related fact-checks (rows of `with_cards()`) and the translation, in
+    one query of what is published now: the translation counts only if it is
+    published, so its slug and language are set on `factcheck` only then (as
+    FactCheckQuerySet.with_published_translation() would), and the related rows
+    are returned."""
     wanted = [*parts.related]
     if factcheck.translation_id:
         wanted.append(factcheck.translation_id)
     found = (
-        list(without_bodies(FactCheck.objects.published()).filter(pk__in=wanted))
+        list(
+            with_cards(
+                FactCheck.objects.published(),
+                "slug",
+                "language",
+                language=factcheck.language,
+            ).filter(pk__in=wanted)
+        )
         if wanted
         else []
     )

@@ -14,6 +14,7 @@ from factcheck.models import (
     Priority,
     Status,
 )
+from factcheck.pages import render_missing_pages
 from factcheck.services.corrections import correct
 from tests import factories
 from tests.api import editor_api  # noqa: F401 (fixture)
@@ -315,6 +316,7 @@ def test_it_searches_each_door_in_a_fixed_number_of_queries(
             Language.ENGLISH, claim_fields={"text": f"{ROME_EN} {n}"}, sources=2
         )
         factories.claim(text=f"{GRAIN_AR} {n}")
+    render_missing_pages()  # as in service: each page is stored as it is published
     client.force_login(editor)
     client.get(QUEUE)  # warm the session and content-type caches
     editor_api.get(API_CLAIMS)

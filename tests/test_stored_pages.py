@@ -221,3 +221,118 @@ def test_the_command_stores_pages_in_several_processes(capsys):
     call_command("render_public_pages", "--processes", "2")
     assert "Rendered 5 fact-check pages." in capsys.readouterr().out
     assert all(stored(factcheck) for factcheck in published)
+
+
+# --- Cards: stored with the page, joined by every list ----------------------------
+
+
+def every_list(factcheck: FactCheck) -> dict[str, str]:
+    """Where a fact-check's card shows: its language's home page, list, search,
+    claimant's and topic's pages."""
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    with override(factcheck.language):
+        return {
+            "home": reverse("home"),
+            "list": reverse("factcheck_list"),
+            "search": reverse("factcheck_list") + "?q=" + factcheck.headline.split()[0],
+            "claimant": reverse(
+                "claimant_detail", kwargs={"slug": factcheck.claim.claimant.slug}
+            ),
+            "tag": reverse(
+                "tag_detail", kwargs={"slug": factcheck.claim.tags.first().slug}
+            ),
+        }
+
+
+def served_fresh(client, path: str) -> str:
+    from django.core.cache import cache, caches
+
+    cache.clear()
+    caches["pages"].clear()
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.text
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_every_list_shows_stored_cards_exactly_as_rendered_from_the_database(
+    client, language
+):
+    factcheck = factories.public_factcheck(
+        language, headline='Checked "<b>twice</b>" & more'
+    )
+    factories.public_factcheck("en" if language == "ar" else "ar")
+    from_database = {
+        name: served_fresh(client, path) for name, path in every_list(factcheck).items()
+    }
+    assert render_missing_pages() == 2
+
+    for name, path in every_list(factcheck).items():
+        assert served_fresh(client, path) == from_database[name], name
+    assert "&lt;b&gt;twice&lt;/b&gt;" in from_database["list"]
+
+
+def test_a_list_renders_the_cards_of_pages_not_stored_in_one_more_query(
+    client, django_assert_num_queries
+):
+    stored_ones = [factories.public_factcheck("en") for _ in range(3)]
+    render_missing_pages()
+    dropped = [factories.public_factcheck("en") for _ in range(2)]
+    from django.urls import reverse
+
+    with django_assert_num_queries(2):  # the latest cards, then the missing ones
+        html = served_fresh(client, reverse("home"))
+    for factcheck in stored_ones + dropped:
+        assert factcheck.headline in html
+    assert html.count('class="card"') == 5
+
+
+def test_a_card_is_never_served_from_a_page_of_another_version(client):
+    factcheck = factories.public_factcheck("en", headline="The headline as it is")
+    render_page(factcheck.pk)
+    # A row left from an earlier version of the fact-check (its write stored a
+    # newer one since, or none yet): its card must not be shown.
+    PublicPage.objects.filter(factcheck=factcheck).update(
+        version=factcheck.version - 1,
+        cards={"en": '<li class="card">As it was before</li>'},
+    )
+    from django.urls import reverse
+
+    html = served_fresh(client, reverse("factcheck_list"))
+    assert "The headline as it is" in html
+    assert "As it was before" not in html
+
+
+def test_a_correction_changes_the_card_every_list_shows(client, editor):
+    factcheck = factories.public_factcheck("en", headline="Before the correction")
+    render_page(factcheck.pk)
+    services.correct(
+        factcheck,
+        actor=editor,
+        kind=CorrectionKind.CLARIFICATION,
+        note="The headline now says what we found.",
+        headline="After the correction",
+    )
+    for name, path in every_list(FactCheck.objects.get(pk=factcheck.pk)).items():
+        if name == "search":
+            continue  # the search's word was the old headline's
+        html = served_fresh(client, path)
+        assert "After the correction" in html, name
+        assert "Before the correction" not in html, name
+
+
+def test_a_retracted_fact_check_leaves_every_list_and_related_section(client, editor):
+    factcheck = factories.public_factcheck("en", headline="Soon retracted")
+    neighbour = factories.public_factcheck(
+        "en", claim_fields={"claimant": factcheck.claim.claimant}
+    )
+    render_missing_pages()
+    paths = every_list(factcheck)
+    services.transition(
+        factcheck.claim, to=Status.RETRACTED, actor=editor, note="It was wrong."
+    )
+    for name, path in [*paths.items(), ("related", neighbour.get_absolute_url())]:
+        response = client.get(path)
+        assert "Soon retracted" not in response.text, name

@@ -43,6 +43,11 @@ class PublicPage(models.Model):
     related = ArrayField(
         models.BigIntegerField(), default=list, verbose_name=_("related fact-checks")
     )
+    # The fact-check's card as every list shows it, by interface language (the
+    # verdict's label, the date and "Published" are in the reader's language), with
+    # a marker where its heading level goes: lists, the home page and other pages'
+    # related sections join these rather than render a template per card.
+    cards = models.JSONField(default=dict, verbose_name=_("cards"))
     rendered_at = models.DateTimeField(
         default=timezone.now, verbose_name=_("rendered at")
     )

@@ -40,11 +40,12 @@ from factcheck.models import (
 )
 from factcheck.pagecache import cached_public
 from factcheck.pages import (
+    cards,
     factcheck_page,
     home_links,
     published_page,
     related_and_translation,
-    without_bodies,
+    with_cards,
 )
 from factcheck.public import context
 from factcheck.public.filters import FactCheckFilters, offered
@@ -87,8 +88,8 @@ def search_results(request: HttpRequest, ranked: QuerySet) -> Page:
 @require_safe
 @cached_public
 def home(request: HttpRequest) -> HttpResponse:
-    latest = without_bodies(FactCheck.objects.published())[:LATEST]
-    return render(request, "factcheck/home.html", {"latest": latest})
+    latest = with_cards(FactCheck.objects.published())[:LATEST]
+    return render(request, "factcheck/home.html", {"cards": cards(latest, "h3")})
 
 
 @require_safe
@@ -96,15 +97,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def factcheck_list(request: HttpRequest) -> HttpResponse:
     filters = FactCheckFilters(
         request.GET,
-        without_bodies(FactCheck.objects.published()),
+        FactCheck.objects.published(),
         offered=offered(request),
         language=get_language(),
     )
-    page = (search_results if filters.searching else paginate)(request, filters.qs)
+    page = (search_results if filters.searching else paginate)(
+        request, with_cards(filters.qs)
+    )
     return render(
         request,
         "factcheck/factcheck_list.html",
-        {"filters": filters.form, "page": page},
+        {"filters": filters.form, "page": page, "cards": cards(page, "h2")},
     )
 
 
@@ -229,13 +232,15 @@ def claimant_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claimant = get_object_or_404(Claimant, slug=slug)
     page = paginate(
         request,
-        without_bodies(FactCheck.objects.published()).filter(claim__claimant=claimant),
+        with_cards(FactCheck.objects.published()).filter(claim__claimant=claimant),
     )
     if not page.paginator.count:
         # Someone whose only claims are in the queue is not public yet.
         raise Http404
     return render(
-        request, "factcheck/claimant_detail.html", {"claimant": claimant, "page": page}
+        request,
+        "factcheck/claimant_detail.html",
+        {"claimant": claimant, "page": page, "cards": cards(page, "h3")},
     )
 
 
@@ -245,11 +250,15 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     # Fact-checks in every language: a topic is one record for both.
     page = paginate(
-        request, without_bodies(FactCheck.objects.published()).filter(claim__tags=tag)
+        request, with_cards(FactCheck.objects.published()).filter(claim__tags=tag)
     )
     if not page.paginator.count:
         raise Http404
-    return render(request, "factcheck/tag_detail.html", {"tag": tag, "page": page})
+    return render(
+        request,
+        "factcheck/tag_detail.html",
+        {"tag": tag, "page": page, "cards": cards(page, "h2")},
+    )
 
 
 @require_safe
