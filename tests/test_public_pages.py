@@ -319,6 +319,25 @@ def test_it_offers_a_newly_published_claimant_once_the_publication_purges(
     assert "Newly Checked" in client.get(url("factcheck_list"), {"q": "y"}).text
 
 
+def test_the_filters_show_what_each_reader_chose_however_often_they_are_reused(
+    client, arabic, english
+):
+    """Most searches choose no filter, and share the filters as rendered once
+    per publication and language; a reader who chose one sees it chosen."""
+    selected = 'value="al-diyar" selected'
+    assert selected not in client.get(url("factcheck_list"), {"q": "a"}).text
+    chosen = client.get(url("factcheck_list"), {"q": "b", "claimant": "al-diyar"})
+    assert selected in chosen.text
+    assert '<details class="filter-more" open>' in chosen.text
+    plain = client.get(url("factcheck_list"), {"q": "c"}).text
+    assert selected not in plain
+    assert '<details class="filter-more">' in plain
+    # In the other language, the verdicts' and topics' names are its own.
+    arabic_list = client.get(url("factcheck_list", "ar"), {"q": "d"}).text
+    assert english.rating.label_ar in arabic_list
+    assert english.rating.label_en not in arabic_list.split('class="filter-grid"')[1]
+
+
 # --- The fact-check page ----------------------------------------------------------
 
 

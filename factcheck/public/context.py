@@ -1,6 +1,6 @@
 """What every public template knows: the page's language and direction, the site."""
 
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -32,8 +32,9 @@ def page(request: HttpRequest) -> dict:
     """Defaults a view may override: an Arabic fact-check is rtl in any interface."""
     return {
         **page_constants(get_language()),
-        # Called by the template only when it shows the switcher (not in the admin).
-        "language_links": partial(language_links, request),
+        # Called by the template only when it shows the switcher (not in the admin),
+        # and worked out once however many times base.html lists the languages.
+        "language_links": cache(partial(language_links, request)),
     }
 
 

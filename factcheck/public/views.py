@@ -48,7 +48,7 @@ from factcheck.pages import (
     with_cards,
 )
 from factcheck.public import context
-from factcheck.public.filters import FactCheckFilters, offered
+from factcheck.public.filters import FactCheckFilters, filter_grid, offered
 
 LATEST = 10
 PER_PAGE = 20
@@ -107,7 +107,12 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "factcheck/factcheck_list.html",
-        {"filters": filters.form, "page": page, "cards": cards(page, "h2")},
+        {
+            "filters": filters.form,
+            "filter_grid": filter_grid(request, filters.form),
+            "page": page,
+            "cards": cards(page, "h2"),
+        },
     )
 
 
