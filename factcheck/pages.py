@@ -12,14 +12,29 @@ services nor the public site nor the admin imports another for this: all import
 this module.
 """
 
+import functools
 import json
 import multiprocessing
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, connections, transaction
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -471,20 +486,25 @@ def _current(link: LanguageLink) -> SafeString:
     return mark_safe(' aria-current="true"' if link.is_current else "")  # noqa: S308
 
 
-def published_page(slug: str) -> tuple[FactCheck, PageParts] | None:
-    """A published fact-check by its slug with its stored parts, in one query of
-    only what its page shows (the body, the claim and the rest are in the parts),
-    or None. A fact-check whose stored row is not of its version is rendered from
-    the database, as page_parts() does."""
-    rows = list(
-        FactCheck.objects.published()
-        .filter(slug=slug)
-        .order_by()
-        .values_list(*PAGE_FIELDS)[:1]
-    )
-    if not rows:
+def published_page(slug: str) -> tuple[FactCheck, PageParts, list | None] | None:
+    """A published fact-check by its slug, with its stored parts and the related
+    fact-checks' cards as they are now (a retracted one drops out), or None: one
+    query of only what its page shows (the body, the claim and the rest are in
+    the parts). The fact-check carries its translation's slug and language when
+    the translation is published (as with_published_translation() gives them).
+
+    A fact-check whose stored row is not of its version is rendered from the
+    database, as page_parts() does, and its related cards are left to
+    factcheck_page() (None)."""
+    statement = _page_statement(get_language())
+    params = list(statement.params)
+    params[statement.slug_at] = slug
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        found = cursor.fetchone()
+    if found is None:
         return None
-    row = dict(zip(PAGE_FIELDS, rows[0], strict=True))
+    row = dict(zip(statement.columns, found, strict=True))
     factcheck = FactCheck(
         pk=row["pk"],
         slug=row["slug"],
@@ -494,16 +514,78 @@ def published_page(slug: str) -> tuple[FactCheck, PageParts] | None:
         version=row["version"],
         translation_id=row["translation_id"],
     )
+    published_now = [
+        SimpleNamespace(**(json.loads(item) if isinstance(item, str) else item))
+        for item in row["published_now"] or ()
+    ]
+    translation = next(
+        (f for f in published_now if f.pk == factcheck.translation_id), None
+    )
+    # As with_published_translation() gives them: only a published translation.
+    factcheck.translation_slug = translation.slug if translation else None
+    factcheck.translation_language = translation.language if translation else None
     if row["public_page__version"] != row["version"]:
-        return factcheck, rendered(
-            _with_parts(FactCheck.objects.filter(pk=row["pk"])).get()
-        )
-    return factcheck, PageParts(
+        parts = rendered(_with_parts(FactCheck.objects.filter(pk=row["pk"])).get())
+        return factcheck, parts, None
+    parts = PageParts(
         head=mark_safe(row["public_page__head"]),  # noqa: S308 - rendered by a template
         article=mark_safe(row["public_page__article"]),  # noqa: S308 - likewise
         claim_review=row["public_page__claim_review"],
         related=list(row["public_page__related"]),
     )
+    related = [f for f in published_now if f.pk in parts.related]
+    return factcheck, parts, related
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple
+    slug_at: int
+    columns: tuple[str, ...]
+
+
+class _InArray(Func):
+    """`value = ANY(array)`: whether an array column holds the value."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+# Stands for the slug in the statement compiled once (see _page_statement).
+_SLUG = "\ue000slug\ue001"
+
+
+@functools.cache
+def _page_statement(language: str) -> _Statement:
+    """published_page()'s query, built and compiled by the ORM once per process
+    and language (that of the cards): building and compiling it again on every
+    request was most of an uncached page's time, and only the slug changes. The
+    rules are the QuerySets' own (published(), with_cards()), as the ORM writes
+    them."""
+    # The related fact-checks and the translation that are published now, in one
+    # subquery: one more would cost more to plan than to run.
+    wanted = Func(
+        OuterRef("public_page__related"),
+        OuterRef("translation_id"),
+        function="array_append",
+        output_field=ArrayField(BigIntegerField()),
+    )
+    published = (
+        with_cards(FactCheck.objects.published(), "slug", "language", language=language)
+        .filter(_InArray(F("pk"), wanted))
+        .values(row=JSONObject(pk="pk", slug="slug", language="language", card="card"))
+    )
+    queryset = (
+        FactCheck.objects.published()
+        .filter(slug=_SLUG)
+        .order_by()
+        .annotate(published_now=ArraySubquery(published))
+        .values_list(*PAGE_FIELDS, "published_now")[:1]
+    )
+    sql, params = queryset.query.sql_with_params()
+    return _Statement(sql, params, params.index(_SLUG), (*PAGE_FIELDS, "published_now"))
 
 
 PAGE_FIELDS = (
@@ -520,31 +602,3 @@ PAGE_FIELDS = (
     "public_page__claim_review",
     "public_page__related",
 )
-
-
-def related_and_translation(factcheck: FactCheck, parts: PageParts) -> list:
-    """The related fact-checks (rows of `with_cards()`) and the translation, in
-    one query of what is published now: the translation counts only if it is
-    published, so its slug and language are set on `factcheck` only then (as
-    FactCheckQuerySet.with_published_translation() would), and the related rows
-    are returned."""
-    wanted = [*parts.related]
-    if factcheck.translation_id:
-        wanted.append(factcheck.translation_id)
-    found = (
-        list(
-            with_cards(
-                FactCheck.objects.published(),
-                "slug",
-                "language",
-                language=factcheck.language,
-            ).filter(pk__in=wanted)
-        )
-        if wanted
-        else []
-    )
-    translation = next((f for f in found if f.pk == factcheck.translation_id), None)
-    factcheck.translation_slug = translation.slug if translation else None
-    factcheck.translation_language = translation.language if translation else None
-    related = set(parts.related)
-    return [f for f in found if f.pk in related]

@@ -5,7 +5,7 @@ published or corrected (its claim, appearances, verdict, corrections, body,
 sources, credits, ClaimReview, which fact-checks are related) is rendered into one
 `PublicPage` row by factcheck/pages.py, called from the services that publish,
 correct, retract and archive. A reader's request reads that row with the
-fact-check and fills a small template: two queries instead of eight, and no
+fact-check and fills a small template: one query instead of eight, and no
 Markdown, prefetching or template work on the way.
 
 The row carries the version of the fact-check it was rendered from. A row of

@@ -44,7 +44,6 @@ from factcheck.pages import (
     factcheck_page,
     home_links,
     published_page,
-    related_and_translation,
     with_cards,
 )
 from factcheck.public import context
@@ -120,17 +119,16 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
 @cached_public
 def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The page stored when the fact-check was published or last corrected
-    (factcheck/pages.py), with the related fact-checks as they now are: two
-    queries, and the page template filled in without rendering it (see
+    (factcheck/pages.py), with the related fact-checks as they now are: one
+    query, and the page template filled in without rendering it (see
     detail_shell)."""
     found = published_page(slug)
     if found is None:
         return retracted_or_404(request, slug)
-    factcheck, parts = found
+    factcheck, parts, related = found
     if factcheck.language != get_language():
         # One page per fact-check, under its own language, wherever a link came from.
         return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
-    related = related_and_translation(factcheck, parts)
     context = factcheck_page(factcheck, parts, related)
     return HttpResponse(detail_shell(factcheck.language).fill(context))
 
