@@ -398,6 +398,33 @@ def test_it_ranks_the_newest_matches_and_says_when_there_are_more(client, monkey
     assert "1 fact-check" in client.get(SITE_LIST, {"q": "brokered"}).text
 
 
+def test_it_takes_the_newest_matches_whether_found_by_the_claim_or_the_fact_check(
+    client, monkeypatch
+):
+    monkeypatch.setattr("factcheck.models.factchecks.SEARCH_LIMIT", 2)
+    monkeypatch.setattr("factcheck.public.views.SEARCH_LIMIT", 2)
+
+    def published(claim: str, body: str):
+        return factories.public_factcheck(
+            Language.ENGLISH, claim_fields={"text": claim}, body=body
+        )
+
+    # Oldest first. Each of the claim's text and the fact-check's own texts has
+    # its own newest two; the page shows the newest two of all, each once.
+    rows = {
+        "both": published("The corridor reopened", "The corridor is open."),
+        "body_old": published("Ships sailed", "Through the corridor."),
+        "claim": published("The corridor closed", "Ships sailed."),
+        "body_new": published("Ships waited", "Outside the corridor."),
+    }
+
+    assert site_finds(client, rows, "corridor") == ["claim", "body_new"]
+    monkeypatch.setattr("factcheck.models.factchecks.SEARCH_LIMIT", 10)
+    monkeypatch.setattr("factcheck.public.views.SEARCH_LIMIT", 10)
+    everything = site_finds(client, rows, "Corridor")  # another address: not cached
+    assert sorted(everything) == ["body_new", "body_old", "both", "claim"]
+
+
 def test_it_says_in_arabic_when_a_search_reaches_its_limit(client, monkeypatch):
     monkeypatch.setattr("factcheck.models.factchecks.SEARCH_LIMIT", 1)
     monkeypatch.setattr("factcheck.public.views.SEARCH_LIMIT", 1)
@@ -408,6 +435,29 @@ def test_it_says_in_arabic_when_a_search_reaches_its_limit(client, monkeypatch):
         response = client.get(reverse("factcheck_list"), {"q": "الجنائيه"})
 
     assert "1 تحققًا أو أكثر تطابق البحث" in response.text
+
+
+def test_it_finds_search_documents_through_indexes_priced_as_reading_vectors():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT procost FROM pg_proc "
+            "WHERE proname = 'factcheck_searchdocument_words'"
+        )
+        (cost,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes "
+            "WHERE tablename = 'factcheck_searchdocument' AND indexdef LIKE '%gin%' "
+            "ORDER BY indexname"
+        )
+        indexes = [definition for (definition,) in cursor.fetchall()]
+
+    # A hundred times an ordinary operator: PostgreSQL would otherwise read every
+    # document's vectors rather than look a common word up in the index.
+    assert cost >= 100
+    assert [d.split("USING gin ")[1] for d in indexes] == [
+        "(factcheck_searchdocument_words(claim_search))",
+        "(factcheck_searchdocument_words(factcheck_search))",
+    ]
 
 
 def test_it_keeps_search_documents_narrow():
