@@ -26,7 +26,7 @@ ANALYZE = "ANALYZE factcheck_searchdocument;"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0023_search_documents"),
+        ("factcheck", "0024_public_page_cards"),
     ]
 
     operations = [
