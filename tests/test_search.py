@@ -468,3 +468,23 @@ def test_it_keeps_search_documents_narrow():
         (options,) = cursor.fetchone()
 
     assert options == ["toast_tuple_target=128"]
+
+
+@pytest.mark.parametrize(
+    "query", ["الجنائيه", "الجنائية", "مصطفي", "مصطفى", "المحكمه", "arrest"]
+)
+def test_the_public_search_takes_both_halves_of_the_readers_words(query):
+    """The newest matches are found by a statement compiled once per process
+    with stand-ins for the words: each half (the Arabic, folded, and the English)
+    must still get its own."""
+    arabic = factories.public_factcheck(
+        Language.ARABIC,
+        claim_fields={"text": "قال مصطفى إن المحكمة الجنائية الدولية أصدرت مذكرة"},
+    )
+    english = factories.public_factcheck(
+        Language.ENGLISH, claim_fields={"text": "The court issued an arrest warrant"}
+    )
+
+    found = list(FactCheck.objects.public_search(query))
+
+    assert found == [english if query == "arrest" else arabic]

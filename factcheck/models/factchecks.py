@@ -3,6 +3,8 @@
 `FactCheck.objects.published()` is the one door to what readers may see.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
@@ -25,10 +27,12 @@ from factcheck.models.search import (
     Language,
     language_search_vector,
     length_constraint,
+    query_words,
     ranked,
     search_query,
     search_rank,
     searchable_length,
+    words_query,
 )
 from factcheck.models.workflow import Status
 
@@ -118,7 +122,7 @@ class FactCheckQuerySet(models.QuerySet):
         filters (and `published()`) apply to them.
         """
         query = search_query(text)
-        newest = SearchDocument.objects.newest_matching(query, SEARCH_LIMIT)
+        newest = SearchDocument.objects.newest_matching(text, SEARCH_LIMIT)
         return ranked(
             self.published().filter(pk__in=newest),
             search_rank(query, claim="claim__search", factcheck="headline_search"),
@@ -156,28 +160,45 @@ class SearchDocumentQuerySet(models.QuerySet):
         ids = [self.matched_by(v, query).values("factcheck_id") for v in self.VECTORS]
         return ids[0].union(ids[1])
 
-    def newest_matching(self, query, limit: int) -> RawSQL:
-        """Ids of the `limit` newest published fact-checks that match: the
+    def newest_matching(self, text: str, limit: int) -> RawSQL:
+        """Ids of the `limit` newest published fact-checks that match `text`: the
         newest `limit` by each vector (a top-N sort of what its index found,
         reading no vector), then the newest of those. Raw SQL only for the
         last step: Django cannot order a UNION by a column it does not return.
-        """
-        branches = [
-            self.filter(published_at__lte=Now())
-            .matched_by(vector, query)
-            .order_by("-published_at", "-factcheck_id")
-            .values_list("factcheck_id", "published_at")[:limit]
-            .query.sql_with_params()
-            for vector in self.VECTORS
-        ]
-        (first, first_params), (second, second_params) = branches
-        # Both branches are SQL that Django compiled, every value a parameter.
-        union = f"({first}) UNION ({second})"
-        return RawSQL(  # noqa: S611
-            f"SELECT factcheck_id FROM ({union}) newest "  # noqa: S608
-            "ORDER BY published_at DESC, factcheck_id DESC LIMIT %s",
-            (*first_params, *second_params, limit),
-        )
+        The statement is compiled once per process (_newest_statement)."""
+        sql, params = _newest_statement(limit)
+        words = dict(zip(_WORDS, query_words(text), strict=True))
+        return RawSQL(sql, (*(words.get(p, p) for p in params), limit))  # noqa: S611
+
+
+# Stand for the reader's words, Arabic and English halves, in the statement
+# compiled once: private-use characters, which no search text is folded into.
+_WORDS = ("\ue000arabic\ue001", "\ue000english\ue001")
+
+
+@functools.cache
+def _newest_statement(limit: int) -> tuple[str, tuple]:
+    """newest_matching()'s SQL, built by the ORM once per process: building and
+    compiling its two branches on every search cost more than running them.
+    Only the reader's words change (see _WORDS)."""
+    query = words_query(*_WORDS)
+    branches = [
+        SearchDocument.objects.filter(published_at__lte=Now())
+        .matched_by(vector, query)
+        .order_by("-published_at", "-factcheck_id")
+        .values_list("factcheck_id", "published_at")[:limit]
+        .query.sql_with_params()
+        for vector in SearchDocumentQuerySet.VECTORS
+    ]
+    (first, first_params), (second, second_params) = branches
+    # Both branches are SQL that Django compiled, every value a parameter; the
+    # last, the limit, is newest_matching()'s.
+    union = f"({first}) UNION ({second})"
+    return (
+        f"SELECT factcheck_id FROM ({union}) newest "  # noqa: S608
+        "ORDER BY published_at DESC, factcheck_id DESC LIMIT %s",
+        (*first_params, *second_params),
+    )
 
 
 class FactCheck(models.Model):

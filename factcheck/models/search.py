@@ -120,9 +120,19 @@ def length_constraint(
 
 def search_query(text: str) -> SearchQuery:
     """A reader's words as a query that matches Arabic and English rows alike."""
-    return SearchQuery(
-        fold_arabic_query(text), config="arabic", search_type="websearch"
-    ) | SearchQuery(text, config="english", search_type="websearch")
+    return words_query(*query_words(text))
+
+
+def query_words(text: str) -> tuple[str, str]:
+    """The reader's words as the Arabic and the English half of the query take
+    them (see search_query)."""
+    return fold_arabic_query(text), text
+
+
+def words_query(arabic: str, english: str) -> SearchQuery:
+    return SearchQuery(arabic, config="arabic", search_type="websearch") | SearchQuery(
+        english, config="english", search_type="websearch"
+    )
 
 
 def search_rank(query: SearchQuery, *, claim: str, factcheck: str):
