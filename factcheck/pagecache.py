@@ -22,8 +22,9 @@ One mechanism for the reader's pages and the public API alike:
   gets 304 without a query.
 
 One second layer, because the benchmark shows it earns its place: the list's
-filter choices (`kept`), which every distinct search renders. Working out which
-of 2,000 claimants and 200 topics have something published is most of an
+filter choices and its filter fields as most searches show them (`kept`), which
+every distinct search renders. Working out which of 2,000 claimants and 200
+topics have something published, and rendering them as fields, was most of an
 uncached search page's time at newsroom scale, and unpickling them from a cache
 on every search more than rendering them: they are kept for the generation in
 the "pages" cache and, the last ones read, in each process's memory, under the
