@@ -21,8 +21,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from factcheck import services
 from factcheck.admin.common import (
@@ -257,7 +257,7 @@ class TagFilter(ManyChoices, admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        return [(t.slug, t.name) for t in Tag.objects.all()]
+        return Tag.objects.names_in(get_language())
 
     def queryset(self, request, queryset):
         if not self.value():
