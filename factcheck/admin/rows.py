@@ -29,6 +29,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData
 
 Cell = Callable[[models.Model], str]
 
@@ -55,6 +56,7 @@ def _cell(cl, name, index: int) -> Cell:
     tag = "th" if link and name == _first_link(cl) else "td"
     head = format_html('<{} class="{}">', tag, classes)
     tail = format_html("</{}>", tag)
+    address = _addresses(cl) if link else None
 
     def represent(result) -> tuple[object, str]:
         """The cell's content and its classes, as items_for_result makes them."""
@@ -65,6 +67,8 @@ def _cell(cl, name, index: int) -> Cell:
         if isinstance(value, str) and value.strip() == "":
             value = ""
         if field is None or field.auto_created:
+            if isinstance(value, SafeData) and value and not boolean:
+                return value, classes  # a column's own markup: display_for_value's
             shown = display_for_value(value, own_empty, boolean)
             if isinstance(value, datetime.date | datetime.time):
                 return shown, classes + " nowrap"  # a column's own date
@@ -77,7 +81,7 @@ def _cell(cl, name, index: int) -> Cell:
     def cell(result) -> str:
         shown, its_classes = represent(result)
         if link:
-            shown = _linked(cl, result, shown)
+            shown = _linked(address, result, shown)
         if its_classes is not classes:
             return format_html('<{} class="{}">{}</{}>', tag, its_classes, shown, tag)
         return head + conditional_escape(shown) + tail
@@ -85,14 +89,31 @@ def _cell(cl, name, index: int) -> Cell:
     return cell
 
 
-def _linked(cl, result, shown) -> str:
+def _addresses(cl) -> Callable[[models.Model], str]:
+    """A row's link, as items_for_result makes it: the changelist's filters, kept
+    for the way back, are the same query on every row's address."""
+
+    def kept(url: str) -> str:
+        return add_preserved_filters(
+            {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
+        )
+
     try:
-        url = cl.url_for_result(result)
+        sample = cl.url_for_result(cl.result_list[0]) if cl.result_list else None
+    except NoReverseMatch:
+        sample = None
+    if sample is not None:
+        query = kept(sample).removeprefix(sample)
+        if kept(sample) == sample + query:
+            return lambda result: cl.url_for_result(result) + query
+    return lambda result: kept(cl.url_for_result(result))
+
+
+def _linked(address, result, shown) -> str:
+    try:
+        url = address(result)
     except NoReverseMatch:
         return shown
-    url = add_preserved_filters(
-        {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
-    )
     return format_html('<a href="{}">{}</a>', url, shown)
 
 
