@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import results
 from django.contrib.admin.views.main import ChangeList
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -334,3 +335,31 @@ def test_its_pages_build_no_list_of_apps_for_the_sidebar_that_is_off(
     index = logged_in_editor.get(reverse("admin:index"))
     assert built  # the index still lists every app
     assert reverse("admin:factcheck_claim_changelist") in index.text
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"tag": "topic-1", "q": "a b"}, {"_facets": "1"}]
+)
+def test_its_topic_and_outlet_filters_render_as_djangos_filter_template(
+    logged_in_editor, query
+):
+    for n in range(3):
+        factories.tag(slug=f"topic-{n}", name_en=f"Topic & <{n}>")
+        factories.outlet(name=f"Outlet {n}")
+    changelist = logged_in_editor.get(QUEUE, query).context["cl"]
+
+    def rendered(spec, template: str) -> str:
+        context = {
+            "title": spec.title,
+            "choices": list(spec.choices(changelist)),
+            "spec": spec,
+        }
+        return " ".join(render_to_string(template, context).split())
+
+    checked = 0
+    for spec in changelist.filter_specs:
+        if isinstance(spec, TagFilter | OutletFilter):
+            ours = rendered(spec, spec.template)
+            assert ours == rendered(spec, "admin/filter.html")
+            checked += ours.count("<li")
+    assert checked >= 8

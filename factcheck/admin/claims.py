@@ -248,6 +248,8 @@ class ManyChoices:
     around its own, the same text Django's get_query_string gives, which copies,
     sorts and encodes every parameter again for each choice."""
 
+    template = "admin/factcheck/claim/many_choices_filter.html"
+
     def choices(self, changelist):
         if changelist.add_facets:
             yield from super().choices(changelist)

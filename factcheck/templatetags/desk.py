@@ -6,6 +6,8 @@ from django.contrib.admin.templatetags.admin_list import (
     result_hidden_fields,
 )
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html, format_html_join
 
 from factcheck.admin.mywork import WorkList
 from factcheck.admin.mywork import my_work as lists_for
@@ -39,4 +41,23 @@ def queue_result_list_tag(parser, token):
         func=queue_result_list,
         template_name="change_list_results.html",
         takes_context=False,
+    )
+
+
+@register.simple_tag
+def filter_choices(choices) -> str:
+    """The list items of Django's admin/filter.html, for a filter with a choice
+    for each topic or outlet: a loop of the template language took a
+    twentieth of the queue's time for its two hundred topics."""
+    return format_html_join(
+        "",
+        '\n    <li{}>\n    <a href="{}">{}</a></li>\n  ',
+        (
+            (
+                format_html(' class="{}"', "selected") if choice["selected"] else "",
+                iri_to_uri(choice["query_string"]),
+                choice["display"],
+            )
+            for choice in choices
+        ),
     )
