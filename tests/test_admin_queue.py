@@ -1,10 +1,21 @@
 """The claim queue: the changelist an editor lives in."""
 
+from datetime import timedelta
+from functools import partial
+
 import pytest
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import results
+from django.contrib.admin.views.main import ChangeList
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from factcheck.admin.claims import OutletFilter, QueuePaginator, TagFilter
+from factcheck.admin.forms import QuickSelect
+from factcheck.admin.rows import rows
 from factcheck.models import Appearance, Language, Priority, Status, Tag
 from factcheck.services import intake
 from tests import factories
@@ -220,4 +231,135 @@ def test_its_topic_and_outlet_filters_link_as_djangos_own_filters_do(
             django = list(admin.SimpleListFilter.choices(spec, changelist))
             assert list(spec.choices(changelist)) == django
             checked += len(django)
+    assert checked >= 8
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_its_rows_are_the_cells_django_renders(
+    logged_in_editor, editor, fact_checker, language, monkeypatch
+):
+    # One of each kind of cell: no claimant and nobody assigned (the empty value),
+    # an assignee, both languages, a preview link and a scheduled publication.
+    factories.claim(claimant=None, text='A "quoted" <claim> & more')
+    factories.claim(assignee=fact_checker, priority=Priority.URGENT)
+    factories.claim_at(Status.IN_RESEARCH, language=Language.ENGLISH)
+    approved = factories.claim_at(Status.APPROVED)
+    approved.factcheck.publish_at = timezone.now() + timedelta(days=1)
+    approved.factcheck.publish_scheduled_by = editor
+    approved.factcheck.save()
+    logged_in_editor.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    # Sorted by a column and filtered: the links carry the filters back.
+    response = logged_in_editor.get(
+        QUEUE,
+        {"o": "-5", "open": "all"},
+        headers={"accept-language": language},
+    )
+    with translation.override(language):
+        changelist = response.context["cl"]
+        with monkeypatch.context() as patched:  # made here, not handed to Django
+            patched.setattr("factcheck.admin.rows.results", None)
+            ours = [list(row) for row in rows(changelist)]
+        # Django's own cells, with Django's own address for each row.
+        changelist.url_for_result = partial(ChangeList.url_for_result, changelist)
+        djangos = [list(row) for row in results(changelist)]
+
+    assert len(ours) == 4
+    assert ours == djangos
+    assert "_changelist_filters=" in ours[0][1]
+
+
+def test_its_rows_link_each_claim_to_its_page(logged_in_editor):
+    claim = factories.claim()
+
+    html = logged_in_editor.get(QUEUE).text
+
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    assert f'<th class="field-claim_text"><a href="{page}">' in html
+
+
+def test_its_action_lists_render_as_djangos_select_does():
+    choices = [
+        ("", "---------"),
+        ("a&b", "A <b>"),
+        ("Group", [("x", "X"), ("y", 'Y "q"')]),
+        (3, "three"),
+    ]
+    attrs = {"id": "id_n", "required": True, "data-off": False, "class": "c"}
+    for value in [None, "a&b", "y", 3]:
+        for given in [None, attrs]:
+            assert QuickSelect(choices=choices).render("n", value, given) == (
+                forms.Select(choices=choices).render("n", value, given)
+            )
+
+
+def test_its_action_bar_offers_editors_everyone_who_may_research(
+    logged_in_editor, editor, fact_checker, staff_without_role
+):
+    factories.claim()
+
+    form = logged_in_editor.get(QUEUE).context["action_form"]
+
+    offered = [pk for pk, _label in form.fields["assignee"].choices if pk != ""]
+    assert {int(str(pk)) for pk in offered} == {editor.pk, fact_checker.pk}
+    assert f'<option value="{fact_checker.pk}">Fatima</option>' in str(form["assignee"])
+
+
+def test_its_topic_filter_names_each_topic_in_the_pages_language(logged_in_editor):
+    factories.tag(slug="icc", name_en="ICC", name_ar="المحكمة الجنائية")
+    factories.tag(slug="grain", name_ar="الحبوب")  # no English name
+
+    def topics(language: str) -> list[str]:
+        logged_in_editor.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = logged_in_editor.get(QUEUE, headers={"accept-language": language})
+        spec = next(
+            s for s in response.context["cl"].filter_specs if isinstance(s, TagFilter)
+        )
+        return [title for _slug, title in spec.lookup_choices]
+
+    assert sorted(topics("en")) == ["ICC", "الحبوب"]
+    assert sorted(topics("ar")) == ["الحبوب", "المحكمة الجنائية"]
+
+
+def test_its_pages_build_no_list_of_apps_for_the_sidebar_that_is_off(
+    logged_in_editor, monkeypatch
+):
+    built = []
+    original = admin.site.get_app_list
+    monkeypatch.setattr(
+        admin.site, "get_app_list", lambda *a, **k: built.append(1) or original(*a, **k)
+    )
+
+    logged_in_editor.get(QUEUE)
+    assert built == []
+
+    index = logged_in_editor.get(reverse("admin:index"))
+    assert built  # the index still lists every app
+    assert reverse("admin:factcheck_claim_changelist") in index.text
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"tag": "topic-1", "q": "a b"}, {"_facets": "1"}]
+)
+def test_its_topic_and_outlet_filters_render_as_djangos_filter_template(
+    logged_in_editor, query
+):
+    for n in range(3):
+        factories.tag(slug=f"topic-{n}", name_en=f"Topic & <{n}>")
+        factories.outlet(name=f"Outlet {n}")
+    changelist = logged_in_editor.get(QUEUE, query).context["cl"]
+
+    def rendered(spec, template: str) -> str:
+        context = {
+            "title": spec.title,
+            "choices": list(spec.choices(changelist)),
+            "spec": spec,
+        }
+        return " ".join(render_to_string(template, context).split())
+
+    checked = 0
+    for spec in changelist.filter_specs:
+        if isinstance(spec, TagFilter | OutletFilter):
+            ours = rendered(spec, spec.template)
+            assert ours == rendered(spec, "admin/filter.html")
+            checked += ours.count("<li")
     assert checked >= 8

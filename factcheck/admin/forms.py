@@ -4,6 +4,7 @@ action's note, whom to assign, a move's note and the publication time."""
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from factcheck.admin.common import VersionedForm, person_name
@@ -50,7 +51,79 @@ class ClaimCorrectionForm(ClaimForm):
     )
 
 
+def _attributes(attrs: dict) -> str:
+    """A tag's attributes as django/forms/widgets/attrs.html writes them."""
+    return format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', str(value)))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+def _options(options: list[dict]) -> str:
+    return format_html_join(
+        "",
+        '\n  <option value="{}"{}>{}</option>\n',
+        (
+            (str(option["value"]), _attributes(option["attrs"]), option["label"])
+            for option in options
+        ),
+    )
+
+
+class QuickSelect(forms.Select):
+    """Django's <select>, the same markup, written in Python.
+
+    Django's templates render each option through two includes; the queue's
+    action bar has two lists (the actions and the people to assign), and their
+    options took a tenth of the queue's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(
+                        '\n  <optgroup label="{}">{}\n  </optgroup>',
+                        group_name,
+                        _options(options),
+                    )
+                    if group_name
+                    else _options(options),
+                )
+                for group_name, options, _index in widget["optgroups"]
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attributes(widget["attrs"]),
+            groups,
+        )
+
+
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """Reads the few choices in one plain query: Django's iterator() opens a
+    server-side cursor for them, three round trips where one does."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices
+    widget = QuickSelect
+
     def label_from_instance(self, obj) -> str:
         return person_name(obj)
 
@@ -68,6 +141,7 @@ class AssignForm(forms.Form):
 
 
 class ActionForm(admin.helpers.ActionForm):
+    action = forms.ChoiceField(label=_("Action:"), widget=QuickSelect)
     note = forms.CharField(
         label=_("Note"),
         required=False,

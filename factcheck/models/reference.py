@@ -118,6 +118,23 @@ class Claimant(models.Model):
         return self.name
 
 
+class TagQuerySet(models.QuerySet):
+    def names_in(self, language: str) -> list[tuple[str, str]]:
+        """(slug, name in `language`) of each topic, as Tag.name_in names it, read
+        as plain values: a list of every topic (the queue's filter) builds no
+        model instance for each."""
+        return [
+            (slug, _name_in(language, name_en, name_ar))
+            for slug, name_en, name_ar in self.values_list("slug", "name_en", "name_ar")
+        ]
+
+
+def _name_in(language: str, name_en: str, name_ar: str) -> str:
+    if language == Language.ARABIC:
+        return name_ar or name_en
+    return name_en or name_ar
+
+
 class Tag(models.Model):
     """A topic: one record for both languages, so its page lists the fact-checks
     of both, each named in the reader's language."""
@@ -127,6 +144,8 @@ class Tag(models.Model):
     slug = models.SlugField(
         max_length=80, unique=True, allow_unicode=True, verbose_name=_("address name")
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")
@@ -150,9 +169,7 @@ class Tag(models.Model):
 
     def name_in(self, language: str) -> str:
         """The topic's name in `language`, or in the other one if it has none."""
-        if language == Language.ARABIC:
-            return self.name_ar or self.name_en
-        return self.name_en or self.name_ar
+        return _name_in(language, self.name_en, self.name_ar)
 
     @property
     def name(self) -> str:
