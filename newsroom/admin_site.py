@@ -44,25 +44,12 @@ class NewsroomAdminSite(admin.AdminSite):
     # at 1366 px the sidebar left the claim column about 100 px.
     enable_nav_sidebar = False
 
-    def each_context(self, request):
-        """Django's AdminSite.each_context (5.2), but the list of every app and
-        model, which only the sidebar shows, and the sidebar is off, is built when
-        something reads it, not on every page: a few milliseconds of permission
-        checks and address lookups, a twentieth of the queue's time."""
-        script_name = request.META["SCRIPT_NAME"]
-        site_url = (
-            script_name if self.site_url == "/" and script_name else self.site_url
-        )
-        return {
-            "site_title": self.site_title,
-            "site_header": self.site_header,
-            "site_url": site_url,
-            "has_permission": self.has_permission(request),
-            "available_apps": SimpleLazyObject(partial(self.get_app_list, request)),
-            "is_popup": False,
-            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
-            "log_entries": self.get_log_entries(request),
-        }
+    def get_app_list(self, request, app_label=None):
+        """Django's list of apps and models, built when first read: every admin
+        page's context asks for it for the nav sidebar, which is off here, and
+        building it (a permission check and address lookups per model) was a
+        twentieth of the queue's time. The index and app pages read it."""
+        return SimpleLazyObject(partial(super().get_app_list, request, app_label))
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every page registered here, Django's own included, checks a selection

@@ -324,9 +324,11 @@ def test_its_pages_build_no_list_of_apps_for_the_sidebar_that_is_off(
     logged_in_editor, monkeypatch
 ):
     built = []
-    original = admin.site.get_app_list
+    original = admin.site._build_app_dict
     monkeypatch.setattr(
-        admin.site, "get_app_list", lambda *a, **k: built.append(1) or original(*a, **k)
+        admin.site,
+        "_build_app_dict",
+        lambda *a, **k: built.append(1) or original(*a, **k),
     )
 
     logged_in_editor.get(QUEUE)
