@@ -119,7 +119,14 @@ class Copy:
     def of(cls, response: HttpResponse) -> "Copy":
         return cls(
             content=response.content,
-            headers=tuple(response.items()),
+            # Without a Last-Modified of the view's own (a feed sets its newest
+            # item's date): `condition` sends `built`, the date it compares, so a
+            # reader's If-Modified-Since is judged against the date it was given.
+            headers=tuple(
+                (name, value)
+                for name, value in response.items()
+                if name.lower() != "last-modified"
+            ),
             # A hash of the body: it changes exactly when what the reader gets does.
             etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
             built=datetime.datetime.now(datetime.UTC),

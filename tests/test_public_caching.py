@@ -1,10 +1,12 @@
 """Public pages are cached, revalidated with 304, and purged when the record changes."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from factcheck import pagecache, services
 from factcheck.models import CorrectionKind, FactCheck, Language, Status
@@ -324,6 +326,20 @@ def test_pages_and_the_public_api_answer_conditional_requests_alike(client, publ
             f"public, max-age={pagecache.BROWSER_SECONDS}"
         ), path
         assert (by_etag.status_code, by_date.status_code) == (304, 304), path
+
+
+def test_a_feed_answers_if_modified_since_with_the_date_it_sent(
+    client, published, time_machine
+):
+    """Django's feed view sets its own Last-Modified (its newest item's date), older
+    than the copy when the feed is first read a while after a publication: the
+    date a reader is given must be the one its If-Modified-Since is compared to."""
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=1), tick=False)
+
+    first = client.get("/feeds/rss/")
+    again = client.get("/feeds/rss/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert again.status_code == 304
 
 
 @pytest.mark.parametrize(
