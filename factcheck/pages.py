@@ -468,6 +468,16 @@ def factcheck_page(
         "page_language": factcheck.language,
         "page_direction": direction(factcheck.language),
         "language_links": links,
+        "alternates": alternates,
+        **language_parts(links, alternates),
+    }
+
+
+def language_parts(links: list[LanguageLink], alternates: dict[str, str]) -> dict:
+    """base.html's language switcher and its `<link rel="alternate">`s, written
+    as base.html writes them, for a page filled into a shell (see
+    factcheck/public/views.py): `alternates` is {language: path}."""
+    return {
         "language_nav": format_html_join(
             "",
             '\n          <li><a href="{}" lang="{}" hreflang="{}"{}>{}</a></li>',
@@ -476,7 +486,6 @@ def factcheck_page(
                 for link in links
             ),
         ),
-        "alternates": alternates,
         "alternate_links": format_html_join(
             "",
             '\n  <link rel="alternate" hreflang="{}" href="{}">',

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from factcheck import services
 from factcheck.models import (
@@ -24,6 +25,7 @@ from factcheck.models import (
     Status,
 )
 from factcheck.pages import render_missing_pages, render_page
+from factcheck.public.views import list_shell
 from factcheck.templatetags.factcheck_pages import contrast_ratio, ink
 from tests import factories
 
@@ -336,6 +338,45 @@ def test_the_filters_show_what_each_reader_chose_however_often_they_are_reused(
     arabic_list = client.get(url("factcheck_list", "ar"), {"q": "d"}).text
     assert english.rating.label_ar in arabic_list
     assert english.rating.label_en not in arabic_list.split('class="filter-grid"')[1]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_list_filled_into_its_shell_is_its_template_rendered_as_it_stands(
+    rf, language
+):
+    """Every list and search is filled into factcheck_list.html rendered once
+    with markers: it must be what Django renders with the same values, so
+    base.html can change without the list drifting from the other pages."""
+    values = {
+        "title": mark_safe("Search: &lt;b&gt; &amp; غزة"),
+        "content": mark_safe("<h1>Fact-checks</h1>\n<p>¿ & \ue000</p>\n"),
+        "alternate_links": mark_safe(
+            '\n  <link rel="alternate" hreflang="ar" href="x">'
+        ),
+        "language_nav": mark_safe("\n          <li>links</li>"),
+    }
+    request = rf.get(url("factcheck_list", language), {"q": "<b>"})
+    with translation.override(language):
+        rendered = render_to_string(
+            "factcheck/factcheck_list.html", values, request=request
+        )
+        filled = list_shell(language).fill(values)
+
+    assert filled == rendered
+    assert (
+        f'<link rel="canonical" href="{SITE_URL}{url("factcheck_list", language)}">'
+        in filled
+    )
+
+
+def test_a_search_is_titled_with_the_readers_words_escaped(client, english):
+    english_page = client.get(url("factcheck_list"), {"q": '<b>"Rome"'}).text
+    arabic_page = client.get(url("factcheck_list", "ar"), {"q": "روما & <i>"}).text
+    unfiltered = client.get(url("factcheck_list", "ar")).text
+
+    assert "<title>Search: &lt;b&gt;&quot;Rome&quot; · " in english_page
+    assert "<title>بحث: روما &amp; &lt;i&gt; · " in arabic_page
+    assert "<title>كل التحققات · " in unfiltered
 
 
 # --- The fact-check page ----------------------------------------------------------

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.core.paginator import Page, Paginator
+from django.core.signals import setting_changed
 from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import Now
+from django.dispatch import receiver
 from django.http import (
     Http404,
     HttpRequest,
@@ -23,9 +25,11 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from factcheck.models import (
@@ -43,11 +47,17 @@ from factcheck.pages import (
     cards,
     factcheck_page,
     home_links,
+    language_parts,
     published_page,
     with_cards,
 )
 from factcheck.public import context
-from factcheck.public.filters import FactCheckFilters, filter_grid, offered
+from factcheck.public.filters import (
+    FactCheckFilters,
+    FiltersForm,
+    filter_grid,
+    offered,
+)
 
 LATEST = 10
 PER_PAGE = 20
@@ -103,16 +113,35 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
     page = (search_results if filters.searching else paginate)(
         request, with_cards(filters.qs)
     )
-    return render(
-        request,
-        "factcheck/factcheck_list.html",
+    content = render_to_string(
+        "factcheck/_list_content.html",
         {
             "filters": filters.form,
             "filter_grid": filter_grid(request, filters.form),
             "page": page,
             "cards": cards(page, "h2"),
         },
+        request,
     )
+    links = context.language_links(request)
+    return HttpResponse(
+        list_shell(get_language()).fill(
+            {
+                "title": list_title(filters.form),
+                "content": content,
+                **language_parts(links, {link.code: link.url for link in links}),
+            }
+        )
+    )
+
+
+def list_title(form: FiltersForm) -> str:
+    """The list's <title>: what the reader searched for, or all fact-checks."""
+    query = form.cleaned_data.get("q") if form.is_filtering else ""
+    if query:
+        # As {% blocktranslate %} writes it: the reader's words escaped.
+        return mark_safe(_("Search: %(query)s") % {"query": escape(query)})  # noqa: S308
+    return escape(_("All fact-checks"))
 
 
 @require_safe
@@ -129,31 +158,45 @@ def factcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if factcheck.language != get_language():
         # One page per fact-check, under its own language, wherever a link came from.
         return HttpResponsePermanentRedirect(factcheck.get_absolute_url())
-    context = factcheck_page(factcheck, parts, related)
-    return HttpResponse(detail_shell(factcheck.language).fill(context))
+    values = detail_values(factcheck_page(factcheck, parts, related))
+    return HttpResponse(detail_shell(factcheck.language).fill(values))
 
 
 @dataclass(frozen=True)
 class Shell:
-    """factcheck_detail.html rendered with a marker for each thing that differs
-    from one fact-check to the next, cut at the markers."""
+    """A page's template rendered with a marker for each thing that differs from
+    one page to the next, cut at the markers."""
 
     parts: tuple[str, ...]  # text, name, text, name, ..., text
 
-    def fill(self, context: dict) -> str:
-        values = {
-            "headline": escape(context["factcheck"].headline),
-            "description": escape(context["description"]),
-            "canonical_url": escape(context["canonical_url"]),
-            "alternate_links": context["alternate_links"],
-            "language_nav": context["language_nav"],
-            "head": context["page"].head,
-            "article": context["page"].article,
-            "related_section": context["related_section"],
-        }
+    def fill(self, values: dict[str, str]) -> str:
+        """The page with each marker replaced by its value, HTML as it is."""
         parts = list(self.parts)
         parts[1::2] = [values[name] for name in self.parts[1::2]]
         return "".join(parts)
+
+
+def shell(template: str, language: str, markers: tuple[str, ...], **fixed) -> Shell:
+    """`template` rendered in `language` with a marker for each of `markers`.
+
+    Rendering base.html (its header, navigation and footer, some 30 URLs and
+    translations) was most of an uncached page's time; it is the same for every
+    page of a template and language but for the marked variables, and templates
+    cannot change while the process runs."""
+    with override(language):
+        html = render_to_string(
+            template,
+            {
+                **{name: _marker(name) for name in markers},
+                # What the context processor gives that is the same for every
+                # page in this language (the footer lists the languages: only
+                # their codes and names).
+                **context.page_constants(language),
+                "language_links": home_links(),
+                **fixed,
+            },
+        )
+    return Shell(tuple(MARKER.split(html)))
 
 
 def _marker(name: str) -> SafeString:
@@ -163,44 +206,65 @@ def _marker(name: str) -> SafeString:
 
 @functools.cache
 def detail_shell(language: str) -> Shell:
-    """The fact-check page's template rendered once per language in each process.
+    """The fact-check page's template, once per language in each process. The
+    desk's preview renders the same template as it stands, and tests compare
+    the two."""
+    return shell(
+        "factcheck/factcheck_detail.html",
+        language,
+        DETAIL_MARKERS,
+        factcheck=SimpleNamespace(headline=_marker("headline")),
+        page=SimpleNamespace(head=_marker("head"), article=_marker("article")),
+    )
 
-    Rendering the template (base.html's header, navigation and footer, some 30
-    URLs and translations) was most of an uncached fact-check's time; it is the
-    same for every fact-check of a language but for the marked variables, and
-    the template cannot change while the process runs. The desk's preview
-    renders the same template as it stands, and tests compare the two.
-    """
-    factcheck = SimpleNamespace(headline=_marker("headline"))
+
+DETAIL_MARKERS = (
+    "description",
+    "canonical_url",
+    "alternate_links",
+    "language_nav",
+    "related_section",
+)
+
+
+def detail_values(context: dict) -> dict[str, str]:
+    """What fills detail_shell for one fact-check, from factcheck_page()."""
+    return {
+        "headline": escape(context["factcheck"].headline),
+        "description": escape(context["description"]),
+        "canonical_url": escape(context["canonical_url"]),
+        "alternate_links": context["alternate_links"],
+        "language_nav": context["language_nav"],
+        "head": context["page"].head,
+        "article": context["page"].article,
+        "related_section": context["related_section"],
+    }
+
+
+@functools.cache
+def list_shell(language: str) -> Shell:
+    """The list's template, once per language in each process: every list and
+    search is its content (_list_content.html) and title filled into it."""
     with override(language):
-        html = render_to_string(
-            "factcheck/factcheck_detail.html",
-            {
-                "factcheck": factcheck,
-                "page": SimpleNamespace(
-                    head=_marker("head"), article=_marker("article")
-                ),
-                **{
-                    name: _marker(name)
-                    for name in (
-                        "description",
-                        "canonical_url",
-                        "alternate_links",
-                        "language_nav",
-                        "related_section",
-                    )
-                },
-                # What the context processor and factcheck_page() give that is the
-                # same for every fact-check in this language (the footer lists the
-                # languages: only their codes and names).
-                **context.page_constants(language),
-                "language_links": home_links(),
-            },
-        )
-    return Shell(tuple(MARKER.split(html)))
+        path = reverse("factcheck_list")
+    return shell(
+        "factcheck/factcheck_list.html",
+        language,
+        ("title", "content", "alternate_links", "language_nav"),
+        # base.html's canonical address: the list's, whatever was asked of it.
+        request=SimpleNamespace(path=path),
+    )
 
 
 MARKER = re.compile("\ue000(\\w+)\ue001")
+
+
+@receiver(setting_changed)
+def _forget_shells(**kwargs) -> None:
+    # A shell holds the site's address and name as they were: a test that
+    # changes a setting gets shells rendered under it.
+    detail_shell.cache_clear()
+    list_shell.cache_clear()
 
 
 def retracted_or_404(request: HttpRequest, slug: str) -> HttpResponse:
