@@ -15,6 +15,7 @@ from factcheck.models import (
     Status,
 )
 from factcheck.pages import render_missing_pages
+from factcheck.public import views
 from factcheck.services.corrections import correct
 from tests import factories
 from tests.api import editor_api  # noqa: F401 (fixture)
@@ -192,6 +193,33 @@ def site_finds(client, rows: dict, words: str) -> list[str]:
     assert response.status_code == 200
     names = {row.slug: name for name, row in rows.items()}
     return [names[fc.slug] for fc in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Turkey", "بوتين", "الجنائيه", '"grain deal"', "Turkey -grain", "Rome or grain"],
+)
+def test_a_search_of_words_alone_finds_what_the_same_words_with_a_filter_find(
+    client, published_factchecks, monkeypatch, words
+):
+    """Words alone run a statement compiled once with stand-ins for them
+    (words_only_search); with a filter, the FilterSet's QuerySet is compiled for
+    the request. A filter that excludes nothing must change nothing."""
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    names = {row.slug: name for name, row in published_factchecks.items()}
+
+    def found(**filters) -> list[tuple[str, int]]:
+        shown = []
+        for number in (1, 2, 3):
+            page = client.get(SITE_LIST, {"q": words, "page": number, **filters})
+            page = page.context["page"]
+            shown += [(names[fc.slug], page.paginator.count) for fc in page]
+        return shown
+
+    alone = found()
+
+    assert alone == found(published_from="2000-01-01")
+    assert alone  # each of these words finds something
 
 
 def api_finds(client, rows: dict, words: str) -> list[str]:

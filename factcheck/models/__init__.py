@@ -81,6 +81,7 @@ from factcheck.models.search import (
     fold_arabic,
     fold_arabic_query,
     language_search_vector,
+    query_words,
     search_query,
 )
 from factcheck.models.tokens import ApiToken, ApiTokenQuerySet
@@ -182,6 +183,7 @@ __all__ = [
     "language_search_vector",
     "new_webhook_secret",
     "next_step",
+    "query_words",
     "search_query",
     "sources_needing_link_check",
     "text_md5",
