@@ -77,12 +77,13 @@ from factcheck.models.reference import (
 from factcheck.models.search import (
     FINAL_HA,
     SEARCH_CONFIGS,
+    WORDS,
     Language,
     fold_arabic,
     fold_arabic_query,
     language_search_vector,
-    query_words,
     search_query,
+    with_words,
 )
 from factcheck.models.tokens import ApiToken, ApiTokenQuerySet
 from factcheck.models.vectors import ClaimVector, text_md5
@@ -121,6 +122,7 @@ __all__ = [
     "SEARCH_LIMIT",
     "TRANSITIONS",
     "TRIAGE",
+    "WORDS",
     "ApiToken",
     "ApiTokenQuerySet",
     "Appearance",
@@ -183,9 +185,9 @@ __all__ = [
     "language_search_vector",
     "new_webhook_secret",
     "next_step",
-    "query_words",
     "search_query",
     "sources_needing_link_check",
     "text_md5",
     "with_tag",
+    "with_words",
 ]

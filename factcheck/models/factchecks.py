@@ -24,15 +24,15 @@ from factcheck.models.reference import Rating
 from factcheck.models.search import (
     BODY_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
+    WORDS,
     Language,
     language_search_vector,
     length_constraint,
-    query_words,
     ranked,
     search_query,
     search_rank,
     searchable_length,
-    words_query,
+    with_words,
 )
 from factcheck.models.workflow import Status
 
@@ -167,21 +167,15 @@ class SearchDocumentQuerySet(models.QuerySet):
         last step: Django cannot order a UNION by a column it does not return.
         The statement is compiled once per process (_newest_statement)."""
         sql, params = _newest_statement(limit)
-        words = dict(zip(_WORDS, query_words(text), strict=True))
-        return RawSQL(sql, (*(words.get(p, p) for p in params), limit))  # noqa: S611
-
-
-# Stand for the reader's words, Arabic and English halves, in the statement
-# compiled once: private-use characters, which no search text is folded into.
-_WORDS = ("\ue000arabic\ue001", "\ue000english\ue001")
+        return RawSQL(sql, (*with_words(params, text), limit))  # noqa: S611
 
 
 @functools.cache
 def _newest_statement(limit: int) -> tuple[str, tuple]:
     """newest_matching()'s SQL, built by the ORM once per process: building and
     compiling its two branches on every search cost more than running them.
-    Only the reader's words change (see _WORDS)."""
-    query = words_query(*_WORDS)
+    Only the reader's words change (see WORDS)."""
+    query = search_query(WORDS)
     branches = [
         SearchDocument.objects.filter(published_at__lte=Now())
         .matched_by(vector, query)

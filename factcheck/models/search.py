@@ -129,6 +129,20 @@ def query_words(text: str) -> tuple[str, str]:
     return fold_arabic_query(text), text
 
 
+# Stands for a reader's words in a statement compiled once (the newest matches,
+# a search of words alone): private-use characters, which no text has, and a
+# final ى, which the Arabic half of a query folds (ى → ي) and the English half
+# keeps, so that each half's parameters can be told apart.
+WORDS = "\ue000words\ue001ى"
+
+
+def with_words(params: tuple, text: str) -> tuple:
+    """The parameters of a statement compiled with WORDS, with `text`'s halves
+    where WORDS's stood."""
+    words = dict(zip(query_words(WORDS), query_words(text), strict=True))
+    return tuple(words.get(p, p) if isinstance(p, str) else p for p in params)
+
+
 def words_query(arabic: str, english: str) -> SearchQuery:
     return SearchQuery(arabic, config="arabic", search_type="websearch") | SearchQuery(
         english, config="english", search_type="websearch"

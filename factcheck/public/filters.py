@@ -228,12 +228,17 @@ class FactCheckFilters(django_filters.FilterSet):
             )
 
     @property
+    def words(self) -> str:
+        """The reader's search words, "" when there are none (or they were refused)."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()  # fills cleaned_data with the valid fields, as qs does
+        return self.form.cleaned_data.get("q", "").strip()
+
+    @property
     def searching(self) -> bool:
         """Whether the list is ranked by the reader's words (see filter_search)."""
-        if not self.is_bound:
-            return False
-        self.form.is_valid()  # fills cleaned_data with the valid fields, as qs does
-        return bool(self.form.cleaned_data.get("q", "").strip())
+        return bool(self.words)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.public_search(value.strip()) if value.strip() else queryset

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_safe
 
 from factcheck.models import (
     SEARCH_LIMIT,
+    WORDS,
     Claimant,
     Correction,
     CorrectionKind,
@@ -41,7 +42,7 @@ from factcheck.models import (
     Rating,
     Status,
     Tag,
-    query_words,
+    with_words,
 )
 from factcheck.pagecache import cached_public
 from factcheck.pages import (
@@ -90,10 +91,7 @@ def search_results(request: HttpRequest, filters: FactCheckFilters) -> Page:
         rows = list(counted(with_cards(filters.qs))[start : start + PER_PAGE])
     else:
         sql, params = words_only_search(get_language(), SEARCH_LIMIT)
-        words = dict(
-            zip(query_words(WORDS), query_words(search_words(filters)), strict=True)
-        )
-        params = (*(words.get(p, p) for p in params), PER_PAGE, start)
+        params = (*with_words(params, filters.words), PER_PAGE, start)
         rows = list(FactCheck.objects.raw(sql, params))
     if not rows and number > 1:
         # past the end: the last page, as lists do
@@ -108,16 +106,6 @@ def search_results(request: HttpRequest, filters: FactCheckFilters) -> Page:
 
 def counted(ranked: QuerySet) -> QuerySet:
     return ranked.annotate(total=Window(Count("pk")))
-
-
-def search_words(filters: FactCheckFilters) -> str:
-    return filters.form.cleaned_data["q"].strip()
-
-
-# The reader's words in the statement compiled once: private-use characters and
-# a final ى, which the Arabic half of a query folds (ى → ي) and the English half
-# keeps, so that the two halves' parameters can be told apart.
-WORDS = "\ue000words\ue001ى"
 
 
 @functools.cache
